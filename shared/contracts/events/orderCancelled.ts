@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { orderIdSchema } from '../envelope';
+import { defineEventContract } from '../eventContract';
+
+export const cancellationReasons = [
+  'PAYMENT_DECLINED',
+  'PAYMENT_FAILED',
+  'OUT_OF_STOCK',
+  'OUTCOMES_TIMED_OUT',
+  'SHIPMENT_FAILED',
+] as const;
+
+export const orderCancelled = defineEventContract({
+  detailType: 'OrderCancelled',
+  producer: 'order',
+  version: 1,
+  description:
+    'The order will not be fulfilled. Payment refunds any charge and inventory releases any reservation, whenever they learn of it.',
+  data: z
+    .object({
+      orderId: orderIdSchema,
+      reason: z.enum(cancellationReasons),
+    })
+    .strict(),
+});

@@ -1,0 +1,3 @@
+export * from './consumeEvents';
+export * from './deadLetters';
+export * from './consumerDependencies';
