@@ -99,7 +99,9 @@ export const buildEvent = <TType extends string, TData>(
       'idempotency-key': cause.idempotencyKey,
       'correlation-id': cause.correlationId,
       'causation-id': cause.causationId,
-      'occurred-at': cause.occurredAt.toISOString(),
+      // An Invalid Date would make toISOString throw a RangeError (an unknown, hence transient, error);
+      // passed on as text it fails the schema below as the contract breach it is.
+      'occurred-at': Number.isNaN(cause.occurredAt.getTime()) ? String(cause.occurredAt) : cause.occurredAt.toISOString(),
       'schema-version': contract.version,
     },
     data,
@@ -129,7 +131,10 @@ export const parseEvent = <const C extends readonly EventContract[]>(
   if (!envelope.success) {
     throw invalid('event', 'is not an EventBridge event with detail.metadata and detail.data', envelope.error);
   }
-  const { source, 'detail-type': detailType, detail, id } = envelope.data;
+  const { source, 'detail-type': detailType, id } = envelope.data;
+  // The envelope schema strips keys it does not know; the contract must see the detail as sent, or its
+  // strictness would silently drop unknown top-level detail fields instead of rejecting them.
+  const { detail } = raw as { detail: unknown };
   const contract = contracts.find((c) => c.detailType === detailType && c.source === source);
   if (!contract) {
     throw new InvalidEventError(

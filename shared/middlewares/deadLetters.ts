@@ -26,10 +26,18 @@ export const createSqsDeadLetters = ({ client, queueName }: { client: SQSClient;
   let queueUrl: Promise<string> | undefined;
   // Names, not URLs, are configured: a URL embeds the account id, which `sls invoke local` cannot resolve offline.
   const resolveUrl = () =>
-    (queueUrl ??= client.send(new GetQueueUrlCommand({ QueueName: queueName })).then(({ QueueUrl }) => {
-      if (!QueueUrl) throw new Error(`GetQueueUrl returned no URL for ${queueName}`);
-      return QueueUrl;
-    }));
+    (queueUrl ??= client
+      .send(new GetQueueUrlCommand({ QueueName: queueName }))
+      .then(({ QueueUrl }) => {
+        if (!QueueUrl) throw new Error(`GetQueueUrl returned no URL for ${queueName}`);
+        return QueueUrl;
+      })
+      .catch((error: unknown) => {
+        // Only a resolved URL is cached: a failed lookup (throttling, a network blip) must not fail every
+        // later dead-letter of this warm container.
+        queueUrl = undefined;
+        throw error;
+      }));
   return {
     async send(record, error, failedAt) {
       const attribute = (value: string) => ({ DataType: 'String', StringValue: value });

@@ -1,3 +1,4 @@
 export * from './consumeEvents';
 export * from './deadLetters';
 export * from './consumerDependencies';
+export * from './startWorkflowOn';

@@ -75,3 +75,5 @@ export const workflowStarterFromEnv = (tracer?: { captureAWSv3Client<T>(client: 
     stateMachineArn: () => sameAccountArn('states', `stateMachine:${name}`),
   });
 };
+
+export * from './taskResumer';

@@ -1,12 +1,11 @@
-import type { WorkflowStart } from '#shared/workflows';
-import { executionName } from '#shared/workflows';
-import type { DataOf, EventMetadata, orderCancelled, orderPlaced } from '#shared/contracts';
+import type { EventOf, orderCancelled, orderPlaced } from '#shared/contracts';
+import { executionName, type WorkflowStart } from '#shared/workflows';
 
 /**
- * One charge per order: the execution name is the order id, so a redelivered or republished OrderPlaced
- * cannot start a second charge.
+ * One charge per order: the execution is named after the order, so a redelivered or republished
+ * OrderPlaced cannot start a second charge.
  */
-export const chargeWorkflowFor = (data: DataOf<typeof orderPlaced>, metadata: EventMetadata): WorkflowStart => ({
+export const chargeWorkflowFor = ({ data, metadata }: EventOf<typeof orderPlaced>): WorkflowStart => ({
   name: executionName('charge', data.orderId),
   input: {
     orderId: data.orderId,
@@ -16,8 +15,8 @@ export const chargeWorkflowFor = (data: DataOf<typeof orderPlaced>, metadata: Ev
   },
 });
 
-/** One refund attempt per order; whether anything was charged is decided inside the workflow. */
-export const refundWorkflowFor = (data: DataOf<typeof orderCancelled>, metadata: EventMetadata): WorkflowStart => ({
+/** One refund per order; whether anything was charged is decided inside the workflow. */
+export const refundWorkflowFor = ({ data, metadata }: EventOf<typeof orderCancelled>): WorkflowStart => ({
   name: executionName('refund', data.orderId),
   input: { orderId: data.orderId, reason: data.reason, causationId: metadata['idempotency-key'] },
 });

@@ -1,0 +1,130 @@
+import { resolveIntrinsics, UnsupportedIntrinsicError, type Json, type PseudoParameters, type ResourceResolver } from './intrinsics';
+
+export interface TemplateResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+
+export interface Template {
+  Resources: Record<string, TemplateResource>;
+  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+}
+
+export interface LocalEnvironment {
+  region: string;
+  accountId: string;
+  /** The local edge endpoint, for queue URLs. */
+  endpoint: string;
+  /** Exports of stacks already loaded, by export name. */
+  exports: Record<string, string>;
+}
+
+/**
+ * What a packaged template's resources are called locally: physical names come from the template's own
+ * name properties (every resource in this project names itself), ARNs and URLs are built the way AWS
+ * builds them, in the local account and region.
+ */
+export const localResourceResolver = (template: Template, stackName: string, env: LocalEnvironment): ResourceResolver & { params: PseudoParameters } => {
+  const params: PseudoParameters = { region: env.region, accountId: env.accountId, partition: 'aws', stackName };
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${env.region}:${env.accountId}:${resource}`;
+
+  const resource = (logicalId: string): TemplateResource => {
+    const found = template.Resources[logicalId];
+    if (!found) throw new UnsupportedIntrinsicError(`${stackName}: no resource ${logicalId}`);
+    return found;
+  };
+  const property = (logicalId: string, name: string): string => {
+    const value = resource(logicalId).Properties?.[name];
+    if (value === undefined) {
+      throw new UnsupportedIntrinsicError(`${stackName}: ${logicalId} has no ${name}; the local cloud needs every resource named`);
+    }
+    const resolved = resolveIntrinsics(value, resolver, params);
+    if (typeof resolved !== 'string') throw new UnsupportedIntrinsicError(`${stackName}: ${logicalId}.${name} is not a string`);
+    return resolved;
+  };
+
+  const physical: Record<string, (id: string) => { ref: string; attributes: Record<string, () => string> }> = {
+    'AWS::Lambda::Function': (id) => {
+      const name = property(id, 'FunctionName');
+      return { ref: name, attributes: { Arn: () => arn('lambda', `function:${name}`) } };
+    },
+    'AWS::SQS::Queue': (id) => {
+      const name = property(id, 'QueueName');
+      return {
+        ref: `${env.endpoint}/${env.accountId}/${name}`,
+        attributes: { Arn: () => arn('sqs', name), QueueName: () => name, QueueUrl: () => `${env.endpoint}/${env.accountId}/${name}` },
+      };
+    },
+    'AWS::DynamoDB::Table': (id) => {
+      const name = property(id, 'TableName');
+      return { ref: name, attributes: { Arn: () => arn('dynamodb', `table/${name}`), StreamArn: () => arn('dynamodb', `table/${name}/stream/local`) } };
+    },
+    'AWS::StepFunctions::StateMachine': (id) => {
+      const name = property(id, 'StateMachineName');
+      return { ref: arn('states', `stateMachine:${name}`), attributes: { Name: () => name, Arn: () => arn('states', `stateMachine:${name}`) } };
+    },
+    'AWS::Events::EventBus': (id) => {
+      const name = property(id, 'Name');
+      return { ref: name, attributes: { Name: () => name, Arn: () => arn('events', `event-bus/${name}`) } };
+    },
+    'AWS::Events::Rule': (id) => {
+      const name = property(id, 'Name');
+      const bus = resource(id).Properties?.EventBusName;
+      const busName = bus === undefined ? 'default' : String(resolveIntrinsics(bus, resolver, params));
+      const ruleArn = arn('events', busName === 'default' ? `rule/${name}` : `rule/${busName}/${name}`);
+      return { ref: busName === 'default' ? name : `${busName}|${name}`, attributes: { Arn: () => ruleArn } };
+    },
+    'AWS::Logs::LogGroup': (id) => {
+      const name = property(id, 'LogGroupName');
+      return { ref: name, attributes: { Arn: () => arn('logs', `log-group:${name}:*`) } };
+    },
+    'AWS::SNS::Topic': (id) => {
+      const name = property(id, 'TopicName');
+      return { ref: arn('sns', name), attributes: { TopicName: () => name, TopicArn: () => arn('sns', name) } };
+    },
+    // The framework's deployment bucket has no name of its own; CloudFormation would generate one.
+    'AWS::S3::Bucket': (id) => {
+      const name = `${stackName}-${id}`.toLowerCase();
+      return { ref: name, attributes: { Arn: () => `arn:aws:s3:::${name}` } };
+    },
+    'AWS::IAM::Role': (id) => {
+      const name = property(id, 'RoleName');
+      return { ref: name, attributes: { Arn: () => `arn:aws:iam::${env.accountId}:role/${name}` } };
+    },
+  };
+
+  const describe = (logicalId: string) => {
+    const { Type } = resource(logicalId);
+    const describeType = physical[Type];
+    if (!describeType) throw new UnsupportedIntrinsicError(`${stackName}: ${logicalId} (${Type}) cannot be referenced locally`);
+    return describeType(logicalId);
+  };
+
+  const resolver: ResourceResolver & { params: PseudoParameters } = {
+    params,
+    ref: (logicalId) => describe(logicalId).ref,
+    getAtt: (logicalId, attribute) => {
+      const get = describe(logicalId).attributes[attribute];
+      if (!get) throw new UnsupportedIntrinsicError(`${stackName}: ${logicalId}.${attribute} is not supported locally`);
+      return get();
+    },
+    importValue: (name) => {
+      const value = env.exports[name];
+      if (value === undefined) throw new UnsupportedIntrinsicError(`${stackName}: no stack exports ${name} (deploy order: platform first)`);
+      return value;
+    },
+  };
+  return resolver;
+};
+
+/** Resolves any part of a template with the local resolver. */
+export const resolveLocally = (value: unknown, resolver: ResourceResolver & { params: PseudoParameters }): Json =>
+  resolveIntrinsics(value, resolver, resolver.params);
+
+/** A stack's exports, resolved locally: what `Fn::ImportValue` in later stacks sees. */
+export const localExports = (template: Template, resolver: ResourceResolver & { params: PseudoParameters }): Record<string, string> =>
+  Object.fromEntries(
+    Object.values(template.Outputs ?? {})
+      .filter((output) => output.Export)
+      .map((output) => [String(resolveLocally(output.Export?.Name, resolver)), String(resolveLocally(output.Value, resolver))]),
+  );

@@ -1,0 +1,1 @@
+export { CompiledPattern, InvalidEventPatternError, matchesEventPattern, parseEventPattern } from './eventPattern';

@@ -1,0 +1,41 @@
+/**
+ * `npm run package`: packages the five stacks with the Serverless Framework (osls), offline and without
+ * credentials, two at a time (esbuild is CPU-bound; CI has two cores). Extra arguments go to every
+ * `sls package` (e.g. `-- --stage prod`).
+ */
+import { spawn } from 'node:child_process';
+import { STACKS } from './stacks';
+
+const slsArgs = ['package', ...process.argv.slice(2)];
+const concurrency = 2;
+
+const packageStack = ({ name, dir }: (typeof STACKS)[number]) =>
+  new Promise<void>((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn('npx', ['--no-install', 'sls', ...slsArgs], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) {
+        console.log(`packaged ${name.padEnd(9)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        resolve();
+      } else {
+        reject(new Error(`sls package failed for ${name} (exit ${code}):\n${output}`));
+      }
+    });
+  });
+
+const main = async () => {
+  const queue = [...STACKS];
+  const worker = async () => {
+    for (let stack = queue.shift(); stack; stack = queue.shift()) await packageStack(stack);
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+};
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+export const handler = async (e: { orderId: string }) => ({ charged: e.orderId });
