@@ -64,19 +64,19 @@ describe('error classes', () => {
 
 describe('isTransient', () => {
   it.each([
-    ['a TransientError', new TransientError('x'), true],
-    ['a PublishError', new PublishError('x', []), true],
-    ['a PermanentError', new PermanentError('x'), false],
-    ['an InvalidEventError', new InvalidEventError('x'), false],
-    ['an unknown Error', new Error('ECONNRESET'), true],
-    ['an SDK-like throttling error', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }), true],
-    ['a thrown string', 'boom', true],
-    ['undefined', undefined, true],
-  ])('answers correctly when given %s', (_label, error, expected) => {
+    [true, 'a TransientError', new TransientError('x')],
+    [true, 'a PublishError', new PublishError('x', [])],
+    [false, 'a PermanentError', new PermanentError('x')],
+    [false, 'an InvalidEventError', new InvalidEventError('x')],
+    [true, 'an unknown Error', new Error('ECONNRESET')],
+    [true, 'an SDK throttling error', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })],
+    [true, 'a thrown string', 'boom'],
+    [true, 'undefined', undefined],
+  ])('returns %p when given %s', (expected, _label, error) => {
     expect(isTransient(error)).toBe(expected);
   });
 
-  it('does not trust a plain object that only looks like a permanent error', () => {
+  it('returns true when given a plain object that only looks like a permanent error', () => {
     expect(isTransient({ name: 'PermanentError', transient: false })).toBe(true);
   });
 });

@@ -94,16 +94,6 @@ describe('createSqsDeadLetters', () => {
     ]);
   });
 
-  it('names its failure attributes as the DLQ tooling reads them back', () => {
-    expect(FAILURE_ATTRIBUTES).toEqual({
-      reason: 'failure-reason',
-      errorName: 'failure-error-name',
-      failedAt: 'failure-at',
-      sourceQueue: 'failure-source-queue',
-      receiveCount: 'failure-receive-count',
-    });
-  });
-
   it('drops binary attributes when the original message carries them', async () => {
     const deadLetters = setup();
 
@@ -123,7 +113,7 @@ describe('createSqsDeadLetters', () => {
     expect(reason).toBe(`${'a'.repeat(999)}b`);
   });
 
-  it('keeps a reason of exactly 1000 characters whole', async () => {
+  it('keeps the whole reason when the error message is exactly 1000 characters', async () => {
     const deadLetters = setup();
     const message = 'r'.repeat(1000);
 

@@ -8,7 +8,14 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { OutgoingEvent } from '#shared/contracts';
 import { PermanentError, PublishError } from '#shared/errors';
-import { createPublisher, MAX_ENTRIES_PER_REQUEST, MAX_REQUEST_BYTES, toBatches, type PublisherOptions } from '#shared/publisher';
+import {
+  createPublisher,
+  MAX_ENTRIES_PER_REQUEST,
+  MAX_REQUEST_BYTES,
+  publisherFromEnv,
+  toBatches,
+  type PublisherOptions,
+} from '#shared/publisher';
 
 const eventBridge = mockClient(EventBridgeClient);
 
@@ -324,5 +331,39 @@ describe('toBatches', () => {
 
     expect(toBatches([withResource, withResource]).map((batch) => batch.length)).toEqual([1, 1]);
     expect(() => toBatches([{ ...entry('B'), Resources: [resource, resource] }])).toThrow(PermanentError);
+  });
+});
+
+describe('publisherFromEnv', () => {
+  const savedEnv = { ...process.env };
+
+  afterEach(() => {
+    process.env = { ...savedEnv };
+  });
+
+  it('throws a PermanentError naming EVENT_BUS_NAME when it is not set', () => {
+    delete process.env.EVENT_BUS_NAME;
+
+    expect(() => publisherFromEnv()).toThrow(PermanentError);
+    expect(() => publisherFromEnv()).toThrow('EVENT_BUS_NAME');
+  });
+
+  it('publishes to the bus named in EVENT_BUS_NAME through the tracer-wrapped client when configured', async () => {
+    process.env.EVENT_BUS_NAME = 'ordering-dev';
+    process.env.AWS_REGION = 'eu-west-1';
+    eventBridge.on(PutEventsCommand).resolves(ok(1));
+    const wrapped: unknown[] = [];
+    const tracer = {
+      captureAWSv3Client<T>(client: T): T {
+        wrapped.push(client);
+        return client;
+      },
+    };
+
+    await publisherFromEnv(tracer).publish([event('OrderPlaced')]);
+
+    expect(wrapped).toHaveLength(1);
+    expect(wrapped[0]).toBeInstanceOf(EventBridgeClient);
+    expect(sentEntries()[0]?.[0]?.EventBusName).toBe('ordering-dev');
   });
 });

@@ -130,7 +130,7 @@ describe('sameAccountArn', () => {
 });
 
 describe('captureInvocation', () => {
-  it('returns nothing from its before hook so middy goes on to the handler', async () => {
+  it('returns nothing from its before hook, so middy goes on to the handler, when an invocation is captured', async () => {
     const runtime = await loadRuntime();
 
     const result = capture(runtime, 'arn:aws:lambda:eu-west-1:123456789012:function:f');

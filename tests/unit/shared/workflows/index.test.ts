@@ -99,7 +99,7 @@ describe('executionName', () => {
     expect(name).toBe(`ship-${'x'.repeat(75)}`);
   });
 
-  it('keeps a name of exactly 80 characters whole', () => {
+  it('keeps the whole name when the parts are exactly 80 characters', () => {
     const exactly80 = 'y'.repeat(80);
 
     expect(executionName(exactly80)).toBe(exactly80);
