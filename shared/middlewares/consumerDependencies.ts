@@ -1,5 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createLogger, createTracer, type Logger, type Tracer } from '#shared/logging';
+import { PermanentError } from '#shared/errors';
 import { requireEnv } from '#shared/runtime';
 import { createSqsDeadLetters, type DeadLetterPort } from './deadLetters';
 
@@ -28,6 +29,13 @@ export const consumerDependencies = (serviceName: string): ConsumerDependencies 
       client: tracer.captureAWSv3Client(new SQSClient({})),
       queueName: requireEnv('DEAD_LETTER_QUEUE_NAME'),
     }),
-    maxReceiveCount: Number(requireEnv('MAX_RECEIVE_COUNT')),
+    maxReceiveCount: positiveInteger('MAX_RECEIVE_COUNT'),
   };
+};
+
+/** NaN here would silently disable dead-lettering on the last receive: refuse it at cold start. */
+const positiveInteger = (name: string): number => {
+  const value = Number(requireEnv(name));
+  if (!Number.isInteger(value) || value < 1) throw new PermanentError(`environment variable ${name} must be a positive integer`);
+  return value;
 };

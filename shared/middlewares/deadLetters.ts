@@ -59,9 +59,13 @@ export const createSqsDeadLetters = ({ client, queueName }: { client: SQSClient;
   };
 };
 
+/** SQS accepts at most 10 message attributes; the failure attributes come first, originals fill the rest. */
+const MAX_MESSAGE_ATTRIBUTES = 10;
+
 const pickStringAttributes = (attributes: SQSRecord['messageAttributes']) =>
   Object.fromEntries(
     Object.entries(attributes)
-      .filter(([, value]) => value.stringValue !== undefined)
+      .filter(([name, value]) => value.stringValue !== undefined && !name.startsWith('failure-'))
+      .slice(0, MAX_MESSAGE_ATTRIBUTES - Object.keys(FAILURE_ATTRIBUTES).length)
       .map(([name, value]) => [name, { DataType: value.dataType, StringValue: value.stringValue }]),
   );

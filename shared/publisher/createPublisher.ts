@@ -64,6 +64,9 @@ export const createPublisher = ({
         const result = response.Entries?.[i];
         return result?.ErrorCode ? [{ entry, errorCode: result.ErrorCode, errorMessage: result.ErrorMessage }] : [];
       });
+      // A count without per-entry codes leaves no way to tell which failed: all of them are retried
+      // (consumers deduplicate on the idempotency key, so a resent success is harmless).
+      if (lastFailures.length === 0) lastFailures = pending.map((entry) => ({ entry, errorCode: 'Unknown' }));
       pending = lastFailures.map((failure) => failure.entry);
     }
     throw new PublishError(

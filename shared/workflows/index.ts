@@ -1,4 +1,4 @@
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { requireEnv, sameAccountArn } from '#shared/runtime';
 
 export interface WorkflowStart {
@@ -46,7 +46,8 @@ export const createWorkflowStarter = ({
       );
       return 'started';
     } catch (error) {
-      if (error instanceof ExecutionAlreadyExists) return 'already-started';
+      // By name, not instanceof: a second bundled copy of the SDK would defeat instanceof.
+      if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return 'already-started';
       throw error;
     }
   },
