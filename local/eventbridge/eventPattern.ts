@@ -71,7 +71,7 @@ export function parseEventPattern(pattern: string | object): CompiledPattern {
   if (!isJsonObject(source)) {
     invalid('Filter is not an object');
   }
-  const branches: readonly Branch[] = compileObject(source, undefined, [], false);
+  const branches = compileBranches(source);
   rejectComplexWildcards(branches);
   return new CompiledPattern(source, branches);
 }
@@ -160,6 +160,44 @@ const RESERVED_INSIDE_OR = new Set([
 const joinPath = (prefix: string | undefined, key: string): string => (prefix === undefined ? key : `${prefix}.${key}`);
 
 /**
+ * Event Ruler compiles a pattern with its `$or`-aware compiler and, when that refuses it, once more with its
+ * original compiler, for which `$or` is an ordinary field name (the README's "backward compatibility of using
+ * $or as field name"): `{"$or": {"a": ["x"]}}` is a valid pattern on the field `$or.a`. When both refuse the
+ * pattern, the `$or`-aware reason is reported, being the one that explains a misused `$or`.
+ */
+function compileBranches(source: JsonObject): Branch[] {
+  try {
+    return compileObject(source, undefined, [], { orAware: true, insideOr: false });
+  } catch (error) {
+    if (!(error instanceof InvalidEventPatternError) || !mentionsOr(source)) {
+      throw error;
+    }
+    try {
+      return compileObject(source, undefined, [], { orAware: false, insideOr: false });
+    } catch {
+      throw error;
+    }
+  }
+}
+
+/** Whether `$or` names a field anywhere: only then can the original compiler read the pattern differently. */
+function mentionsOr(object: JsonObject): boolean {
+  return Object.entries(object).some(([key, value]) => key === '$or' || (isJsonObject(value) && mentionsOr(value)));
+}
+
+interface CompileMode {
+  /** Whether `$or` is the operator (the current compiler) or a field name (the original one). */
+  readonly orAware: boolean;
+  readonly insideOr: boolean;
+}
+
+/**
+ * `$or` multiplies alternatives, and AWS refuses patterns that expand too far. The user guide gives no figure;
+ * 1000 combinations is the limit reported for AWS elsewhere, and it keeps the expansion bounded here.
+ */
+const MAX_OR_COMBINATIONS = 1000;
+
+/**
  * Walks an object of the pattern in document order, extending every current branch. Nested objects descend
  * (their path is dot-joined, which is why `{"a": {"b": ...}}` equals `{"a.b": ...}`); arrays are the values to
  * match; anything else is refused, as AWS refuses `{"source": "aws.ec2"}`. An empty object matches nothing and
@@ -169,7 +207,7 @@ function compileObject(
   object: JsonObject,
   prefix: string | undefined,
   branches: BranchDraft[],
-  insideOr: boolean,
+  mode: CompileMode,
 ): BranchDraft[] {
   const keys = Object.keys(object);
   if (keys.length === 0) {
@@ -178,16 +216,16 @@ function compileObject(
   let current = branches;
   for (const key of keys) {
     const value = object[key];
-    if (key === '$or') {
+    if (key === '$or' && mode.orAware) {
       current = compileOr(value, prefix, current);
       continue;
     }
     const path = joinPath(prefix, key);
-    if (insideOr && RESERVED_INSIDE_OR.has(key)) {
+    if (mode.insideOr && RESERVED_INSIDE_OR.has(key)) {
       invalid(`${key} is Ruler reserved fieldName which cannot be used inside $or.`, path);
     }
     if (isJsonObject(value)) {
-      current = compileObject(value, path, current, insideOr);
+      current = compileObject(value, path, current, mode);
     } else if (Array.isArray(value)) {
       const matchers = compileValues(value, path);
       current = (current.length === 0 ? [new Map()] : current).map((branch) => new Map(branch).set(path, matchers));
@@ -213,7 +251,10 @@ function compileOr(value: unknown, prefix: string | undefined, branches: BranchD
       invalid('Only JSON object is allowed in array of $or relationship.', field);
     }
     const start = branches.length === 0 ? [new Map()] : branches.map((branch) => new Map(branch));
-    alternatives.push(...compileObject(alternative, prefix, start, true));
+    alternatives.push(...compileObject(alternative, prefix, start, { orAware: true, insideOr: true }));
+    if (alternatives.length > MAX_OR_COMBINATIONS) {
+      invalid(`Event pattern contains more than ${MAX_OR_COMBINATIONS} rule combinations`, field);
+    }
   }
   if (value.length < 2) {
     invalid('There must have at least 2 Objects in $or relationship.', field);
@@ -838,8 +879,9 @@ function parseIpLiteral(text: string): IpAddress | undefined {
 }
 
 /**
- * `address/bits`. As in Event Ruler, the block runs from the address as written (not masked) to the address
- * with every host bit set, and the mask must leave at least one host bit (IPv4 < 32, IPv6 < 128).
+ * `address/bits`: the block of addresses sharing the first `bits` bits with the address (host bits in the
+ * address are ignored, so `10.0.0.5/24` is `10.0.0.0/24`). As in Event Ruler, the mask must leave at least
+ * one host bit (IPv4 < 32, IPv6 < 128), and the mask is checked before the address.
  */
 function parseCidr(text: string, field: string): IpRange {
   const parts = text.split('/');
@@ -870,11 +912,11 @@ function parseCidr(text: string, field: string): IpRange {
   if (address.length === 16 && bits > 127) {
     return invalid('IPv6 mask bits must be < 128', field);
   }
-  const top = address.map((byte, index) => {
-    const networkBits = Math.min(8, Math.max(0, bits - index * 8));
-    return byte | (0xff >> networkBits);
-  });
-  return { bottom: address, top };
+  const hostMasks = address.map((_byte, index) => 0xff >> Math.min(8, Math.max(0, bits - index * 8)));
+  return {
+    bottom: address.map((byte, index) => byte & ~(hostMasks[index] as number) & 0xff),
+    top: address.map((byte, index) => byte | (hostMasks[index] as number)),
+  };
 }
 
 function compareAddresses(a: IpAddress, b: IpAddress): number {
@@ -1014,7 +1056,7 @@ function leafMatches(matcher: Matcher, value: JsonPrimitive): boolean {
     case 'suffix':
       return typeof value === 'string' && affixMatches(value, matcher.value, matcher.ignoreCase, 'end');
     case 'equalsIgnoreCase':
-      return typeof value === 'string' && foldCase(value) === foldCase(matcher.value);
+      return typeof value === 'string' && equalsIgnoringCase(value, matcher.value);
     case 'wildcard':
       return typeof value === 'string' && globMatches(matcher.glob, value);
     case 'numeric': {
@@ -1045,13 +1087,43 @@ function numbersEqual(expected: number, expectedKey: number | undefined, value: 
   return expectedKey !== undefined && key !== undefined ? key === expectedKey : value === expected;
 }
 
-/** Case-insensitive comparisons fold with the locale-independent lower-case mapping. */
-function foldCase(text: string): string {
-  return text.toLowerCase();
+function affixMatches(value: string, affix: string, ignoreCase: boolean, side: 'start' | 'end'): boolean {
+  if (ignoreCase) {
+    return ignoringCaseReach(value, affix, side).size > 0;
+  }
+  return side === 'start' ? value.startsWith(affix) : value.endsWith(affix);
 }
 
-function affixMatches(value: string, affix: string, ignoreCase: boolean, side: 'start' | 'end'): boolean {
-  const subject = ignoreCase ? foldCase(value) : value;
-  const wanted = ignoreCase ? foldCase(affix) : affix;
-  return side === 'start' ? subject.startsWith(wanted) : subject.endsWith(wanted);
+function equalsIgnoringCase(value: string, operand: string): boolean {
+  return ignoringCaseReach(value, operand, 'start').has(value.length);
+}
+
+/**
+ * Case-insensitive operators accept, for each character of the operand, its lower-case or its upper-case form
+ * (Event Ruler expands the operand that way), so `ß` also matches `SS`. The walk keeps every offset of the value
+ * the operand can reach from one end; an empty set means no match.
+ */
+function ignoringCaseReach(value: string, operand: string, from: 'start' | 'end'): Set<number> {
+  const characters = Array.from(operand);
+  if (from === 'end') {
+    characters.reverse();
+  }
+  let reach = new Set([from === 'start' ? 0 : value.length]);
+  for (const character of characters) {
+    const forms = new Set([character.toLowerCase(), character.toUpperCase()]);
+    const next = new Set<number>();
+    for (const offset of reach) {
+      for (const form of forms) {
+        const start = from === 'start' ? offset : offset - form.length;
+        if (start >= 0 && value.startsWith(form, start)) {
+          next.add(from === 'start' ? offset + form.length : start);
+        }
+      }
+    }
+    if (next.size === 0) {
+      return next;
+    }
+    reach = next;
+  }
+  return reach;
 }
