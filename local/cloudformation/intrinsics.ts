@@ -83,7 +83,7 @@ export const resolveIntrinsics = (value: unknown, resolver: ResourceResolver, pa
       case 'Ref':
         return refOrPseudo(asString(args, 'Ref'));
       case 'Fn::GetAtt': {
-        const [logicalId, attribute] = Array.isArray(args) ? args : String(args).split(/\.(.+)/);
+        const [logicalId, attribute] = Array.isArray(args) ? (args as unknown[]) : String(args).split(/\.(.+)/);
         return resolver.getAtt(asString(logicalId, 'Fn::GetAtt'), asString(attribute, 'Fn::GetAtt'));
       }
       case 'Fn::ImportValue':
@@ -103,7 +103,12 @@ export const resolveIntrinsics = (value: unknown, resolver: ResourceResolver, pa
         const [index, list] = args as [unknown, unknown];
         const resolvedList = resolve(list);
         if (!Array.isArray(resolvedList)) throw new UnsupportedIntrinsicError('Fn::Select needs a list');
-        return resolvedList[Number(resolve(index))] ?? null;
+        const position = Number(resolve(index));
+        // CloudFormation fails the stack on an index out of bounds; a silent null would surface far away.
+        if (!Number.isInteger(position) || position < 0 || position >= resolvedList.length) {
+          throw new UnsupportedIntrinsicError(`Fn::Select index ${position} is out of bounds for a list of ${resolvedList.length}`);
+        }
+        return resolvedList[position] ?? null;
       }
       case 'Fn::Split': {
         const [delimiter, source] = args as [string, unknown];

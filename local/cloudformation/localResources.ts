@@ -70,7 +70,7 @@ export const localResourceResolver = (template: Template, stackName: string, env
     'AWS::Events::Rule': (id) => {
       const name = property(id, 'Name');
       const bus = resource(id).Properties?.EventBusName;
-      const busName = bus === undefined ? 'default' : String(resolveIntrinsics(bus, resolver, params));
+      const busName = bus === undefined ? 'default' : asText(resolveIntrinsics(bus, resolver, params), `${id}.EventBusName`);
       const ruleArn = arn('events', busName === 'default' ? `rule/${name}` : `rule/${busName}/${name}`);
       return { ref: busName === 'default' ? name : `${busName}|${name}`, attributes: { Arn: () => ruleArn } };
     },
@@ -82,6 +82,10 @@ export const localResourceResolver = (template: Template, stackName: string, env
       const name = property(id, 'TopicName');
       return { ref: arn('sns', name), attributes: { TopicName: () => name, TopicArn: () => arn('sns', name) } };
     },
+    // HTTP APIs have no name CloudFormation resolves to; the logical id serves as the local id.
+    'AWS::ApiGatewayV2::Api': (id) => ({ ref: id, attributes: { ApiEndpoint: () => env.endpoint } }),
+    'AWS::ApiGatewayV2::Integration': (id) => ({ ref: id, attributes: {} }),
+    'AWS::ApiGatewayV2::Stage': (id) => ({ ref: id, attributes: {} }),
     // The framework's deployment bucket has no name of its own; CloudFormation would generate one.
     'AWS::S3::Bucket': (id) => {
       const name = `${stackName}-${id}`.toLowerCase();
@@ -126,5 +130,10 @@ export const localExports = (template: Template, resolver: ResourceResolver & { 
   Object.fromEntries(
     Object.values(template.Outputs ?? {})
       .filter((output) => output.Export)
-      .map((output) => [String(resolveLocally(output.Export?.Name, resolver)), String(resolveLocally(output.Value, resolver))]),
+      .map((output) => [asText(resolveLocally(output.Export?.Name, resolver), 'Export.Name'), asText(resolveLocally(output.Value, resolver), 'Output.Value')]),
   );
+
+const asText = (value: Json, what: string): string => {
+  if (typeof value !== 'string' && typeof value !== 'number') throw new UnsupportedIntrinsicError(`${what} must resolve to a string`);
+  return String(value);
+};

@@ -129,6 +129,8 @@ function isJsonObject(value: unknown): value is JsonObject {
 type Branch = ReadonlyMap<string, readonly Matcher[]>;
 type BranchDraft = Map<string, readonly Matcher[]>;
 
+const emptyBranch = (): BranchDraft => new Map<string, readonly Matcher[]>();
+
 /** A test on one leaf value of the event, or (`exists`) on whether the field has any leaf value. */
 type Matcher =
   | { readonly kind: 'exactString'; readonly value: string; readonly ip: IpAddress | undefined }
@@ -228,7 +230,7 @@ function compileObject(
       current = compileObject(value, path, current, mode);
     } else if (Array.isArray(value)) {
       const matchers = compileValues(value, path);
-      current = (current.length === 0 ? [new Map()] : current).map((branch) => new Map(branch).set(path, matchers));
+      current = (current.length === 0 ? [emptyBranch()] : current).map((branch) => new Map(branch).set(path, matchers));
     } else {
       invalid(`"${key}" must be an object or an array`, path);
     }
@@ -250,7 +252,7 @@ function compileOr(value: unknown, prefix: string | undefined, branches: BranchD
     if (!isJsonObject(alternative)) {
       invalid('Only JSON object is allowed in array of $or relationship.', field);
     }
-    const start = branches.length === 0 ? [new Map()] : branches.map((branch) => new Map(branch));
+    const start: BranchDraft[] = branches.length === 0 ? [emptyBranch()] : branches.map((branch) => new Map(branch));
     alternatives.push(...compileObject(alternative, prefix, start, { orAware: true, insideOr: true }));
     if (alternatives.length > MAX_OR_COMBINATIONS) {
       invalid(`Event pattern contains more than ${MAX_OR_COMBINATIONS} rule combinations`, field);
@@ -477,7 +479,7 @@ function tokenText(value: unknown): string {
   if (Array.isArray(value)) {
     return '[';
   }
-  if (isJsonObject(value)) {
+  if (isJsonObject(value) || typeof value === 'object' && value !== null) {
     return '{';
   }
   return String(value);
@@ -705,7 +707,7 @@ function parseGlob(text: string, field: string): Glob {
     if (token === null) {
       segments.push('');
     } else {
-      segments[segments.length - 1] += token;
+      segments[segments.length - 1] = `${segments[segments.length - 1] ?? ''}${token}`;
     }
   }
   return { segments, tokens };

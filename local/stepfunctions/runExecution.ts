@@ -1,5 +1,5 @@
 import './promiseWithResolvers';
-import { StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { ExecutionError, StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { TaskTokens } from './taskTokens';
 
 /** Invokes a Lambda function by name or ARN with a JSON payload, returning its JSON result or throwing its error. */
@@ -35,10 +35,51 @@ const TOKEN_PLACEHOLDER = '__LOCAL_TASK_TOKEN__';
 const LAMBDA_INVOKE = /^arn:[\w-]+:states:::lambda:invoke(\.waitForTaskToken)?$/;
 const LAMBDA_FUNCTION_ARN = /^arn:[\w-]+:lambda:[\w-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/;
 
+/**
+ * Settles a task that is still running when its execution ends (stopped, or failed by a sibling branch), so
+ * the library's timeout timer for it is cleared and no retry invokes a function after the end.
+ */
+class ExecutionEndedError extends Error {
+  override readonly name = 'ExecutionEnded';
+  // Read by aws-local-stepfunctions: no Retry or Catch may run a state of an execution that has ended.
+  readonly isRetryable = false;
+  readonly isCatchable = false;
+}
+
+/** aws-local-stepfunctions' Task timeout when the state sets none (AWS's is a year). */
+const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+
 interface TaskState {
   Type: 'Task';
   Resource: string;
+  TimeoutSeconds?: number;
   HeartbeatSeconds?: number;
+  /** Its `TimeoutSecondsPath`/`HeartbeatSecondsPath` were moved into its Parameters: see {@link wrapDynamicTimeouts}. */
+  wrapped: boolean;
+}
+
+/** What a wrapped Task state's handler receives. */
+interface WrappedParameters {
+  parameters: unknown;
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+}
+
+interface RawState {
+  Type: string;
+  Resource?: string;
+  Parameters?: unknown;
+  TimeoutSeconds?: number;
+  TimeoutSecondsPath?: string;
+  HeartbeatSeconds?: number;
+  HeartbeatSecondsPath?: string;
+  Iterator?: StatesBody;
+  ItemProcessor?: StatesBody;
+  Branches?: StatesBody[];
+}
+
+interface StatesBody {
+  States: Record<string, unknown>;
 }
 
 /**
@@ -61,6 +102,7 @@ export const runExecution = ({
   invokeLambda,
   taskTokens,
   retryIntervalMs,
+  validated = false,
 }: {
   definition: StateMachineDefinition;
   input: unknown;
@@ -70,18 +112,25 @@ export const runExecution = ({
   taskTokens: TaskTokens;
   /** Shortens every Retry interval (tests); AWS's intervals apply when absent. */
   retryIntervalMs?: number;
+  /**
+   * The caller validated the definition already (StepFunctionsService does when the state machine is
+   * created): skips the library's validation, which costs 0.3-1 s per run.
+   */
+  validated?: boolean;
 }): RunningExecution => {
-  const tasks = collectTaskStates(definition);
+  const tasks: Record<string, TaskState> = {};
+  const prepared = prepareBody(definition, tasks) as StateMachineDefinition;
+  const ended = new AbortController();
   const handlers: LocalHandlers = {};
   const retryIntervalOverrides: Record<string, number> = {};
   for (const [stateName, state] of Object.entries(tasks)) {
-    handlers[stateName] = taskHandler(stateName, state, { executionArn, invokeLambda, taskTokens }) as LocalHandlers[string];
+    handlers[stateName] = taskHandler(stateName, state, { executionArn, invokeLambda, taskTokens, ended: ended.signal }) as LocalHandlers[string];
     if (retryIntervalMs !== undefined) retryIntervalOverrides[stateName] = retryIntervalMs;
   }
 
   const name = executionArn.split(':').pop() ?? '';
   const startTime = new Date().toISOString();
-  const machine = new StateMachine(definition, { validationOptions: { checkArn: false } });
+  const machine = new StateMachine(prepared, { validationOptions: { checkArn: false, noValidate: validated } });
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides },
     context: {
@@ -92,7 +141,9 @@ export const runExecution = ({
   });
 
   const events: ExecutionEvent[] = [];
-  void (async () => {
+  // The library closes its event stream when the execution ends; `result` waits for it, so a caller reading
+  // `events` after awaiting `result` sees the whole history.
+  const recorded = (async () => {
     for await (const log of execution.eventLogs) {
       const state = 'state' in log ? log.state : undefined;
       events.push({
@@ -107,17 +158,42 @@ export const runExecution = ({
     }
   })().catch(() => undefined);
 
-  const result = execution.result.finally(() => taskTokens.closeExecution(executionArn));
+  const result = execution.result
+    .catch((error: unknown) => {
+      // The library wraps the failure in ExecutionError; callers match the ASL error name, as on AWS.
+      throw error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
+    })
+    .finally(async () => {
+      await recorded;
+      taskTokens.closeExecution(executionArn);
+      ended.abort(new ExecutionEndedError(`execution ${executionArn} has ended`));
+    });
   return { executionArn, result, events, stop: () => execution.abort() };
 };
 
-const taskHandler =
-  (
-    stateName: string,
-    state: TaskState,
-    { executionArn, invokeLambda, taskTokens }: { executionArn: string; invokeLambda: InvokeLambda; taskTokens: TaskTokens },
-  ) =>
-  async (parameters: unknown): Promise<unknown> => {
+interface TaskDependencies {
+  executionArn: string;
+  invokeLambda: InvokeLambda;
+  taskTokens: TaskTokens;
+  ended: AbortSignal;
+}
+
+const taskHandler = (stateName: string, state: TaskState, dependencies: TaskDependencies) => {
+  const runTask = taskRunner(stateName, state, dependencies);
+  return async (input: unknown): Promise<unknown> => {
+    dependencies.ended.throwIfAborted();
+    // When the execution ends first, the task settles so the library clears its timer; the function itself
+    // runs on, as an in-flight Lambda invocation does on AWS when its execution stops.
+    return Promise.race([runTask(input), endOf(dependencies.ended)]);
+  };
+};
+
+const taskRunner =
+  (stateName: string, state: TaskState, { executionArn, invokeLambda, taskTokens, ended }: TaskDependencies) =>
+  async (input: unknown): Promise<unknown> => {
+    const { parameters, timeoutSeconds, heartbeatSeconds } = state.wrapped
+      ? (input as WrappedParameters)
+      : { parameters: input, timeoutSeconds: undefined, heartbeatSeconds: undefined };
     const integration = LAMBDA_INVOKE.exec(state.Resource);
     if (!integration) {
       // A plain function ARN: the state input is the payload and the function's result is the output.
@@ -130,15 +206,27 @@ const taskHandler =
       return { ExecutedVersion: '$LATEST', StatusCode: 200, Payload: await invokeLambda(FunctionName, Payload ?? parameters) };
     }
 
-    const { token, outcome } = taskTokens.mint({ executionArn, stateName, heartbeatSeconds: state.HeartbeatSeconds });
+    const { token, outcome } = taskTokens.mint({ executionArn, stateName, heartbeatSeconds: heartbeatSeconds ?? state.HeartbeatSeconds });
+    // The library races this handler against the state's timeout and abandons it when the timeout wins, so
+    // the `finally` below never runs then: the token is closed on the same clock instead, because AWS
+    // refuses callbacks for a timed-out task. Armed before the library arms its own, so it fires first.
+    const timeout = setTimeout(() => taskTokens.close(token), (timeoutSeconds ?? state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000);
+    timeout.unref();
     try {
       await invokeLambda(FunctionName, replaceToken(Payload, token));
-      return await outcome;
+      // closeExecution drops the token without settling it: the end of the execution settles the wait instead.
+      return await Promise.race([outcome, endOf(ended)]);
     } finally {
-      // When TimeoutSeconds wins the race, the token must refuse later callbacks, as AWS does.
+      clearTimeout(timeout);
       taskTokens.close(token);
     }
   };
+
+const endOf = (ended: AbortSignal): Promise<never> =>
+  new Promise((_resolve, reject) => {
+    if (ended.aborted) reject(ended.reason as Error);
+    ended.addEventListener('abort', () => reject(ended.reason as Error), { once: true });
+  });
 
 const replaceToken = (value: unknown, token: string): unknown => {
   if (value === TOKEN_PLACEHOLDER) return token;
@@ -149,33 +237,50 @@ const replaceToken = (value: unknown, token: string): unknown => {
   return value;
 };
 
-/** Every Task state, Map and Parallel bodies included (state names are unique across a state machine). */
-const collectTaskStates = (definition: { States: Record<string, unknown> }): Record<string, TaskState> => {
-  const tasks: Record<string, TaskState> = {};
-  for (const [name, raw] of Object.entries(definition.States)) {
-    const state = raw as {
-      Type: string;
-      Resource?: string;
-      HeartbeatSeconds?: number;
-      Iterator?: { States: Record<string, unknown> };
-      ItemProcessor?: { States: Record<string, unknown> };
-      Branches?: { States: Record<string, unknown> }[];
+/**
+ * Checks every Task state, Map and Parallel bodies included (state names are unique across a state machine),
+ * records it in `tasks` and returns the body as the library should run it.
+ */
+const prepareBody = (body: StatesBody, tasks: Record<string, TaskState>): StatesBody => ({
+  ...body,
+  States: Object.fromEntries(Object.entries(body.States).map(([name, raw]) => [name, prepareState(name, raw as RawState, tasks)])),
+});
+
+const prepareState = (name: string, state: RawState, tasks: Record<string, TaskState>): RawState => {
+  if (state.Type === 'Map') {
+    return {
+      ...state,
+      ...(state.Iterator && { Iterator: prepareBody(state.Iterator, tasks) }),
+      ...(state.ItemProcessor && { ItemProcessor: prepareBody(state.ItemProcessor, tasks) }),
     };
-    if (state.Type === 'Task') {
-      const resource = state.Resource ?? '';
-      if (!LAMBDA_INVOKE.test(resource) && !LAMBDA_FUNCTION_ARN.test(resource)) {
-        throw new UnsupportedStateMachineFeatureError(
-          `state ${name}: resource ${resource} is not supported locally (supported: lambda:invoke, lambda:invoke.waitForTaskToken, Lambda ARNs)`,
-        );
-      }
-      tasks[name] = { Type: 'Task', Resource: resource, HeartbeatSeconds: state.HeartbeatSeconds };
-    }
-    const nested = [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])].filter(
-      (body): body is { States: Record<string, unknown> } => body !== undefined,
-    );
-    for (const body of nested) Object.assign(tasks, collectTaskStates(body));
   }
-  return tasks;
+  if (state.Type === 'Parallel') return { ...state, Branches: (state.Branches ?? []).map((branch) => prepareBody(branch, tasks)) };
+  if (state.Type !== 'Task') return state;
+
+  const resource = state.Resource ?? '';
+  if (!LAMBDA_INVOKE.test(resource) && !LAMBDA_FUNCTION_ARN.test(resource)) {
+    throw new UnsupportedStateMachineFeatureError(
+      `state ${name}: resource ${resource} is not supported locally (supported: lambda:invoke, lambda:invoke.waitForTaskToken, Lambda ARNs)`,
+    );
+  }
+  const wrapped = state.TimeoutSecondsPath !== undefined || state.HeartbeatSecondsPath !== undefined;
+  tasks[name] = { Type: 'Task', Resource: resource, TimeoutSeconds: state.TimeoutSeconds, HeartbeatSeconds: state.HeartbeatSeconds, wrapped };
+  return wrapped ? wrapDynamicTimeouts(state) : state;
 };
+
+/**
+ * AWS reads `TimeoutSecondsPath` and `HeartbeatSecondsPath` from the state input; the library reads the first
+ * from the Parameters' output (where `FunctionName`/`Payload` leave nothing to point at) and ignores the
+ * second. Both paths move into Parameters beside the original ones, which the handler unwraps.
+ */
+const wrapDynamicTimeouts = ({ TimeoutSecondsPath, HeartbeatSecondsPath, Parameters, ...state }: RawState): RawState => ({
+  ...state,
+  Parameters: {
+    ...(Parameters === undefined ? { 'parameters.$': '$' } : { parameters: Parameters }),
+    ...(TimeoutSecondsPath !== undefined && { 'timeoutSeconds.$': TimeoutSecondsPath }),
+    ...(HeartbeatSecondsPath !== undefined && { 'heartbeatSeconds.$': HeartbeatSecondsPath }),
+  },
+  ...(TimeoutSecondsPath !== undefined && { TimeoutSecondsPath: '$.timeoutSeconds' }),
+});
 
 export { TaskTokens };

@@ -1,0 +1,823 @@
+import { randomUUID } from 'node:crypto';
+import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { AwsServiceError } from '../edge/awsJsonProtocol';
+import type { LambdaInvoker } from '../lambda/invoker';
+import {
+  runExecution,
+  TaskTokens,
+  UnsupportedStateMachineFeatureError,
+  type ExecutionEvent,
+  type RunningExecution,
+} from './runExecution';
+import { TaskTokenClosedError } from './taskTokens';
+
+export type StateMachineType = 'STANDARD' | 'EXPRESS';
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+const EXECUTION_STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+
+/** What DescribeStateMachine answers (dates as `Date`; the API layer writes them as epoch seconds). */
+export interface StateMachineDescription {
+  stateMachineArn: string;
+  name: string;
+  status: 'ACTIVE';
+  definition: string;
+  roleArn: string;
+  type: StateMachineType;
+  creationDate: Date;
+  loggingConfiguration: { level: 'OFF'; includeExecutionData: false };
+  tracingConfiguration: { enabled: false };
+}
+
+/** What DescribeExecution answers. */
+export interface ExecutionDescription {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  input: string;
+  inputDetails: { included: true };
+  output?: string;
+  outputDetails?: { included: true };
+  error?: string;
+  cause?: string;
+}
+
+export interface ExecutionListItem {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+}
+
+/** One GetExecutionHistory event: `type` plus the one `<camelType>EventDetails` member AWS sets for it. */
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: Date;
+  type: string;
+  [details: `${string}EventDetails`]: Record<string, unknown> | undefined;
+}
+
+export interface StepFunctionsServiceOptions {
+  /** Runs the functions Task states name. */
+  invoker: LambdaInvoker;
+  accountId: string;
+  region: string;
+  /** `.waitForTaskToken` callbacks; pass one to share it with other components or inspect it in tests. */
+  taskTokens?: TaskTokens;
+  /** Shortens every Retry interval (tests, chaos runs); AWS's intervals apply when absent. */
+  retryIntervalMs?: number;
+  /** Epoch milliseconds for creation, start and stop dates. */
+  now?: () => number;
+}
+
+interface RawState {
+  Type: string;
+  Resource?: string;
+  Parameters?: Record<string, unknown>;
+  InputPath?: unknown;
+  ResultSelector?: unknown;
+  ResultPath?: unknown;
+  OutputPath?: unknown;
+  TimeoutSeconds?: number;
+  HeartbeatSeconds?: number;
+  QueryLanguage?: string;
+  Iterator?: StatesBody;
+  ItemProcessor?: StatesBody & { ProcessorConfig?: { Mode?: string } };
+  Branches?: StatesBody[];
+}
+
+interface StatesBody {
+  States: Record<string, RawState>;
+  QueryLanguage?: string;
+}
+
+interface StateMachineRecord {
+  arn: string;
+  name: string;
+  type: StateMachineType;
+  /** The parsed definition as JSON: compared on re-creation, parsed afresh for every run (the interpreter may mutate it). */
+  canonical: string;
+  definitionString: string;
+  roleArn: string;
+  creationDate: Date;
+  /** Every state by name, Map and Parallel bodies included (names are unique across a state machine). */
+  states: Map<string, RawState>;
+}
+
+interface ExecutionRecord {
+  arn: string;
+  name: string;
+  machine: StateMachineRecord;
+  /** Start order: ListExecutions answers newest first and pages on it. */
+  sequence: number;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  run: RunningExecution;
+}
+
+const NAME = /^[A-Za-z0-9_-]{1,80}$/;
+const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:([^:]+)$/;
+const EXECUTION_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:(execution|express):([^:]+):([^:]+)(:[^:]+)?$/;
+// Kept in step with runExecution, which refuses anything else when it runs.
+const LAMBDA_INVOKE = /^arn:[\w-]+:states:::lambda:(invoke(?:\.waitForTaskToken)?)$/;
+const LAMBDA_FUNCTION_ARN = /^arn:[\w-]+:lambda:[\w-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/;
+/**
+ * Fields aws-local-stepfunctions does not implement. It ignores unknown fields, so a definition using one
+ * would run locally with a different meaning than on AWS: refused at creation instead.
+ */
+const UNSUPPORTED_FIELDS: Record<string, string> = {
+  Assign: 'variables (Assign)',
+  Arguments: 'JSONata Arguments',
+  Output: 'JSONata Output',
+  Credentials: 'cross-account task Credentials',
+  ItemReader: 'distributed Map ItemReader',
+  ItemBatcher: 'distributed Map ItemBatcher',
+  ResultWriter: 'distributed Map ResultWriter',
+  ToleratedFailureCount: 'distributed Map ToleratedFailureCount',
+  ToleratedFailureCountPath: 'distributed Map ToleratedFailureCountPath',
+  ToleratedFailurePercentage: 'distributed Map ToleratedFailurePercentage',
+  ToleratedFailurePercentagePath: 'distributed Map ToleratedFailurePercentagePath',
+};
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1000;
+
+/**
+ * The Step Functions control plane of the local cloud: state machines created from the packaged templates,
+ * executions run in the background by {@link runExecution} on aws-local-stepfunctions, task-token callbacks,
+ * and the AWS answers (error codes, deduplication, history) that `@aws-sdk/client-sfn` callers rely on.
+ *
+ * @example
+ * ```ts
+ * const sfn = new StepFunctionsService({ invoker, accountId: '000000000000', region: 'eu-west-1' });
+ * const arn = sfn.createStateMachine({ name: 'ordering-order-dev-order', definition, type: 'STANDARD' });
+ * const { executionArn } = sfn.startExecution({ stateMachineArn: arn, name: 'ord_1', input: '{"orderId":"ord_1"}' });
+ * await sfn.whenIdle();
+ * sfn.describeExecution(executionArn).status; // 'SUCCEEDED'
+ * ```
+ */
+export class StepFunctionsService {
+  readonly taskTokens: TaskTokens;
+  private readonly machines = new Map<string, StateMachineRecord>();
+  private readonly executions = new Map<string, ExecutionRecord>();
+  /** Runs not yet settled; an aborted run counts until its interpreter has let go of it. */
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly closedListeners = new Set<(execution: ExecutionDescription) => void>();
+  private readonly now: () => number;
+  private sequence = 0;
+
+  constructor(private readonly options: StepFunctionsServiceOptions) {
+    this.taskTokens = options.taskTokens ?? new TaskTokens();
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Registers a state machine and returns its ARN. Creating one again with the same definition, type and
+   * role returns the same ARN (as AWS does); anything else under that name is `StateMachineAlreadyExists`.
+   * A definition the local cloud cannot run faithfully is refused here, naming the state machine, the state
+   * and the feature, rather than when an execution reaches it.
+   */
+  createStateMachine({
+    name,
+    definition,
+    type = 'STANDARD',
+    roleArn = `arn:aws:iam::${this.options.accountId}:role/local-stepfunctions`,
+  }: {
+    name: string;
+    definition: object | string;
+    type?: StateMachineType;
+    roleArn?: string;
+  }): string {
+    if (!NAME.test(name)) throw new AwsServiceError('InvalidName', `Invalid Name: '${name}'`);
+    // Reaches here unchecked from the API.
+    const kind: unknown = type;
+    if (kind !== 'STANDARD' && kind !== 'EXPRESS') {
+      throw new AwsServiceError('ValidationException', `Value '${String(kind)}' at 'type' failed to satisfy constraint: STANDARD or EXPRESS`);
+    }
+    const parsed = parseDefinition(definition);
+    const definitionString = typeof definition === 'string' ? definition : JSON.stringify(definition);
+    const arn = `arn:aws:states:${this.options.region}:${this.options.accountId}:stateMachine:${name}`;
+
+    const canonical = JSON.stringify(parsed);
+    const existing = this.machines.get(arn);
+    if (existing) {
+      const same = existing.canonical === canonical && existing.type === type && existing.roleArn === roleArn;
+      if (same) return arn;
+      throw new AwsServiceError('StateMachineAlreadyExists', `State Machine Already Exists: '${arn}'`);
+    }
+
+    const states = new Map<string, RawState>();
+    checkBody(parsed as unknown as StatesBody, { machine: name, type, states });
+    validate(canonical);
+    this.machines.set(arn, { arn, name, type, canonical, definitionString, roleArn, creationDate: new Date(this.now()), states });
+    return arn;
+  }
+
+  describeStateMachine(stateMachineArn: string): StateMachineDescription {
+    const machine = this.machine(stateMachineArn);
+    return {
+      stateMachineArn: machine.arn,
+      name: machine.name,
+      status: 'ACTIVE',
+      definition: machine.definitionString,
+      roleArn: machine.roleArn,
+      type: machine.type,
+      creationDate: machine.creationDate,
+      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: { enabled: false },
+    };
+  }
+
+  /** State machines in creation order. */
+  listStateMachines({ maxResults, nextToken }: { maxResults?: number; nextToken?: string } = {}): {
+    stateMachines: { stateMachineArn: string; name: string; type: StateMachineType; creationDate: Date }[];
+    nextToken?: string;
+  } {
+    const all = [...this.machines.values()].map((machine) => ({
+      stateMachineArn: machine.arn,
+      name: machine.name,
+      type: machine.type,
+      creationDate: machine.creationDate,
+    }));
+    const { items, nextToken: next } = page(all, { maxResults, nextToken });
+    return { stateMachines: items, ...(next && { nextToken: next }) };
+  }
+
+  /**
+   * Starts an execution in the background. For a STANDARD state machine, the name is the idempotency key as
+   * on AWS: the same name and input while the first is RUNNING returns the first's ARN and start date; the
+   * same name once it closed, or with another input, is `ExecutionAlreadyExists`. EXPRESS names are not
+   * unique (each start is its own execution).
+   */
+  startExecution({ stateMachineArn, name = randomUUID(), input = '{}' }: { stateMachineArn: string; name?: string; input?: string }): {
+    executionArn: string;
+    startDate: Date;
+  } {
+    const machine = this.machine(stateMachineArn);
+    if (!NAME.test(name)) throw new AwsServiceError('InvalidName', `Invalid Name: '${name}'`);
+    let parsedInput: unknown;
+    try {
+      parsedInput = JSON.parse(input);
+    } catch (error) {
+      throw new AwsServiceError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${errorMessage(error)}'`);
+    }
+
+    const arnPrefix = `arn:aws:states:${this.options.region}:${this.options.accountId}`;
+    const executionArn =
+      machine.type === 'EXPRESS' ? `${arnPrefix}:express:${machine.name}:${name}:${randomUUID()}` : `${arnPrefix}:execution:${machine.name}:${name}`;
+    const existing = this.executions.get(executionArn);
+    if (existing) {
+      // AWS compares the input as given: the same document serialised differently is another input.
+      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn, startDate: existing.startDate };
+      throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+
+    const run = runExecution({
+      definition: JSON.parse(machine.canonical) as StateMachineDefinition,
+      input: parsedInput,
+      executionArn,
+      stateMachineArn: machine.arn,
+      invokeLambda: (functionNameOrArn, payload) => this.options.invoker.invoke(functionNameOrArn, payload),
+      taskTokens: this.taskTokens,
+      retryIntervalMs: this.options.retryIntervalMs,
+      validated: true,
+    });
+    const record: ExecutionRecord = {
+      arn: executionArn,
+      name,
+      machine,
+      sequence: ++this.sequence,
+      status: 'RUNNING',
+      startDate: new Date(this.now()),
+      input,
+      run,
+    };
+    this.executions.set(executionArn, record);
+    this.running.set(
+      executionArn,
+      run.result.then(
+        (output: unknown) => this.close(record, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null) }),
+        (error: unknown) => this.close(record, failure(error)),
+      ),
+    );
+    return { executionArn, startDate: record.startDate };
+  }
+
+  describeExecution(executionArn: string): ExecutionDescription {
+    return describe(this.execution(executionArn));
+  }
+
+  /**
+   * Stops a running execution: ABORTED at once with the given error and cause, and its task tokens refuse
+   * callbacks from now on. Stopping a closed execution changes nothing and answers its stop date.
+   */
+  stopExecution({ executionArn, error, cause }: { executionArn: string; error?: string; cause?: string }): { stopDate: Date } {
+    const record = this.execution(executionArn);
+    if (record.status === 'RUNNING') this.abort(record, error, cause);
+    return { stopDate: record.stopDate ?? new Date(this.now()) };
+  }
+
+  /** Executions of one state machine, newest first, optionally of one status. */
+  listExecutions({
+    stateMachineArn,
+    statusFilter,
+    maxResults,
+    nextToken,
+  }: {
+    stateMachineArn: string;
+    statusFilter?: string;
+    maxResults?: number;
+    nextToken?: string;
+  }): { executions: ExecutionListItem[]; nextToken?: string } {
+    const machine = this.machine(stateMachineArn);
+    if (machine.type === 'EXPRESS') {
+      throw new AwsServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
+    }
+    if (statusFilter !== undefined && !EXECUTION_STATUSES.includes(statusFilter)) {
+      throw new AwsServiceError('ValidationException', `Value '${statusFilter}' at 'statusFilter' failed to satisfy constraint`);
+    }
+    const matching = [...this.executions.values()]
+      .filter((record) => record.machine === machine && (statusFilter === undefined || record.status === statusFilter))
+      .sort((a, b) => b.sequence - a.sequence);
+    // The token names the last execution returned, so executions started between pages do not shift them.
+    const { items, nextToken: next } = pageAfter(matching, (record) => record.sequence, 'desc', { maxResults, nextToken });
+    return {
+      executions: items.map((record) => ({
+        executionArn: record.arn,
+        stateMachineArn: record.machine.arn,
+        name: record.name,
+        status: record.status,
+        startDate: record.startDate,
+        ...(record.stopDate && { stopDate: record.stopDate }),
+      })),
+      ...(next && { nextToken: next }),
+    };
+  }
+
+  /**
+   * The execution's events in AWS's shape, derived from what the interpreter reports (see
+   * {@link toHistoryEvents} for what is simplified).
+   */
+  getExecutionHistory({
+    executionArn,
+    maxResults,
+    nextToken,
+    reverseOrder = false,
+    includeExecutionData = true,
+  }: {
+    executionArn: string;
+    maxResults?: number;
+    nextToken?: string;
+    reverseOrder?: boolean;
+    includeExecutionData?: boolean;
+  }): { events: HistoryEvent[]; nextToken?: string } {
+    const record = this.execution(executionArn);
+    const history = toHistoryEvents(record, this.options.region);
+    const ordered = reverseOrder ? history.reverse() : history;
+    const { items, nextToken: next } = pageAfter(ordered, (event) => event.id, reverseOrder ? 'desc' : 'asc', { maxResults, nextToken });
+    return { events: includeExecutionData ? items : items.map(withoutExecutionData), ...(next && { nextToken: next }) };
+  }
+
+  /** SendTaskSuccess: `output` must be JSON; it becomes the waiting Task state's result. */
+  sendTaskSuccess({ taskToken, output }: { taskToken: string; output: string }): void {
+    checkToken(taskToken);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(output);
+    } catch (error) {
+      throw new AwsServiceError('InvalidOutput', `Invalid Output: '${errorMessage(error)}'`);
+    }
+    settleToken(() => this.taskTokens.succeed(taskToken, parsed));
+  }
+
+  /** SendTaskFailure: the waiting Task state fails with `error` (default `States.TaskFailed`) and `cause`. */
+  sendTaskFailure({ taskToken, error, cause }: { taskToken: string; error?: string; cause?: string }): void {
+    checkToken(taskToken);
+    settleToken(() => this.taskTokens.fail(taskToken, error, cause));
+  }
+
+  /** SendTaskHeartbeat: restarts the waiting Task state's `HeartbeatSeconds` clock. */
+  sendTaskHeartbeat({ taskToken }: { taskToken: string }): void {
+    checkToken(taskToken);
+    settleToken(() => this.taskTokens.heartbeat(taskToken));
+  }
+
+  /**
+   * Calls `listener` once for every execution when it closes (its history complete). Returns the function
+   * that unsubscribes it. A listener that throws surfaces as an uncaught exception, never swallowed.
+   */
+  onExecutionClosed(listener: (execution: ExecutionDescription) => void): () => void {
+    this.closedListeners.add(listener);
+    return () => this.closedListeners.delete(listener);
+  }
+
+  /** Executions whose run has not settled yet, those waiting for a task token included. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /**
+   * Settles when no execution is running, including those started while waiting. An execution waiting for
+   * a task token nobody sends keeps it pending until that task times out: bound the wait.
+   */
+  async whenIdle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled(this.running.values());
+  }
+
+  /** Aborts every running execution (closing their task tokens) and waits until their runs have settled. */
+  async stop(): Promise<void> {
+    for (const record of this.executions.values()) {
+      if (record.status === 'RUNNING') this.abort(record, undefined, 'the local cloud stopped');
+    }
+    await this.whenIdle();
+  }
+
+  private abort(record: ExecutionRecord, error: string | undefined, cause: string | undefined): void {
+    record.status = 'ABORTED';
+    record.stopDate = new Date(this.now());
+    record.error = error;
+    record.cause = cause;
+    this.taskTokens.closeExecution(record.arn);
+    record.run.stop();
+  }
+
+  private close(record: ExecutionRecord, outcome: Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'cause'>): void {
+    this.running.delete(record.arn);
+    // StopExecution already closed it: the stop is what AWS reports, whatever the interpreter did next.
+    if (record.status === 'RUNNING') {
+      Object.assign(record, outcome);
+      record.stopDate = new Date(this.now());
+    }
+    const description = describe(record);
+    for (const listener of this.closedListeners) {
+      queueMicrotask(() => listener(description));
+    }
+  }
+
+  private machine(stateMachineArn: string): StateMachineRecord {
+    if (!STATE_MACHINE_ARN.test(stateMachineArn)) throw new AwsServiceError('InvalidArn', `Invalid Arn: '${stateMachineArn}'`);
+    const machine = this.machines.get(stateMachineArn);
+    if (!machine) throw new AwsServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    return machine;
+  }
+
+  private execution(executionArn: string): ExecutionRecord {
+    const match = EXECUTION_ARN.exec(executionArn);
+    if (!match) throw new AwsServiceError('InvalidArn', `Invalid Arn: '${executionArn}'`);
+    // Step Functions records no EXPRESS execution (their history goes to CloudWatch Logs only).
+    if (match[1] === 'express') throw new AwsServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: express'`);
+    const record = this.executions.get(executionArn);
+    if (!record) throw new AwsServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return record;
+  }
+}
+
+const describe = (record: ExecutionRecord): ExecutionDescription => ({
+  executionArn: record.arn,
+  stateMachineArn: record.machine.arn,
+  name: record.name,
+  status: record.status,
+  startDate: record.startDate,
+  ...(record.stopDate && { stopDate: record.stopDate }),
+  input: record.input,
+  inputDetails: { included: true },
+  ...(record.output !== undefined && { output: record.output, outputDetails: { included: true } }),
+  ...(record.error !== undefined && { error: record.error }),
+  ...(record.cause !== undefined && { cause: record.cause }),
+});
+
+/** How an execution's run rejected, as DescribeExecution reports it. */
+const failure = (error: unknown): Pick<ExecutionRecord, 'status' | 'error' | 'cause'> => {
+  if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
+  if (error instanceof ExecutionTimeoutError) {
+    return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' };
+  }
+  if (error instanceof Error) {
+    const cause = causeText(error.cause ?? error.message);
+    return { status: 'FAILED', error: error.name, ...(cause !== '' && { cause }) };
+  }
+  return { status: 'FAILED', error: 'States.Runtime', cause: causeText(error) };
+};
+
+/** Definitions that passed the interpreter's validation, which takes 0.3-1 s each time (asl-validator). */
+const validDefinitions = new Set<string>();
+
+/** The interpreter's own validation, so a definition it would refuse to run fails at creation. */
+const validate = (canonical: string): void => {
+  if (validDefinitions.has(canonical)) return;
+  try {
+    new StateMachine(JSON.parse(canonical) as StateMachineDefinition, { validationOptions: { checkArn: false } });
+  } catch (error) {
+    throw new AwsServiceError('InvalidDefinition', `Invalid State Machine Definition: '${errorMessage(error)}'`);
+  }
+  validDefinitions.add(canonical);
+};
+
+const parseDefinition = (definition: object | string): StateMachineDefinition => {
+  let parsed: unknown;
+  try {
+    // A copy either way: the caller's object must not change what runs.
+    parsed = JSON.parse(typeof definition === 'string' ? definition : JSON.stringify(definition));
+  } catch (error) {
+    throw new AwsServiceError('InvalidDefinition', `Invalid State Machine Definition: '${errorMessage(error)}'`);
+  }
+  const body = parsed as Partial<StatesBody> | null;
+  if (!body || typeof body !== 'object' || typeof body.States !== 'object' || typeof (body as { StartAt?: unknown }).StartAt !== 'string') {
+    throw new AwsServiceError('InvalidDefinition', `Invalid State Machine Definition: 'StartAt and States are required'`);
+  }
+  return parsed as StateMachineDefinition;
+};
+
+/**
+ * Refuses what AWS refuses for the type (`.waitForTaskToken` on EXPRESS) and what the local cloud cannot run
+ * as AWS would, naming the state machine, the state and the feature; records every state by name.
+ */
+const checkBody = (body: StatesBody, context: { machine: string; type: StateMachineType; states: Map<string, RawState> }): void => {
+  const unsupported = (state: string | undefined, feature: string) =>
+    new UnsupportedStateMachineFeatureError(
+      `state machine ${context.machine}${state === undefined ? '' : `, state ${state}`}: ${feature} is not supported by the local cloud`,
+    );
+  if (body.QueryLanguage === 'JSONata') throw unsupported(undefined, 'QueryLanguage JSONata');
+
+  for (const [name, raw] of Object.entries(body.States as Record<string, unknown>)) {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new AwsServiceError('InvalidDefinition', `Invalid State Machine Definition: 'state ${name} is not an object'`);
+    }
+    const state = raw as RawState;
+    context.states.set(name, state);
+    if (state.QueryLanguage === 'JSONata') throw unsupported(name, 'QueryLanguage JSONata');
+    const field = Object.keys(UNSUPPORTED_FIELDS).find((key) => key in state);
+    if (field) throw unsupported(name, UNSUPPORTED_FIELDS[field] ?? field);
+    if (state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED') throw unsupported(name, 'distributed Map (ProcessorConfig.Mode DISTRIBUTED)');
+
+    if (state.Type === 'Task') {
+      const resource = state.Resource ?? '';
+      const integration = LAMBDA_INVOKE.exec(resource);
+      if (!integration && !LAMBDA_FUNCTION_ARN.test(resource)) {
+        throw unsupported(name, `Task resource ${resource} (supported: lambda:invoke, lambda:invoke.waitForTaskToken, Lambda function ARNs)`);
+      }
+      if (integration?.[1] === 'invoke.waitForTaskToken' && context.type === 'EXPRESS') {
+        throw new AwsServiceError(
+          'InvalidDefinition',
+          `Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken' service integration at /States/${name}/Resource'`,
+        );
+      }
+      if (integration && state.Parameters?.FunctionName === undefined && state.Parameters?.['FunctionName.$'] === undefined) {
+        throw new AwsServiceError(
+          'InvalidDefinition',
+          `Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The field "FunctionName" is required but was missing at /States/${name}/Parameters'`,
+        );
+      }
+    }
+    for (const nested of [state.Iterator, state.ItemProcessor, ...(state.Branches ?? [])]) {
+      if (nested) checkBody(nested, context);
+    }
+  }
+};
+
+/**
+ * Malformed tokens are `InvalidToken`; well-formed ones that are no longer (or never were) waited on are
+ * `TaskTimedOut`, which is what AWS answers for a task that closed. A token is `<base64url of the execution
+ * ARN and state>.<uuid>`, as {@link TaskTokens} mints it.
+ */
+const checkToken = (taskToken: string): void => {
+  const [head = '', tail, ...rest] = taskToken.split('.');
+  const wellFormed =
+    taskToken.length <= 2048 && rest.length === 0 && tail !== undefined && /^[\w-]+$/.test(head) && /^[\w-]+$/.test(tail) &&
+    Buffer.from(head, 'base64url').toString('utf8').startsWith('arn:');
+  if (!wellFormed) throw new AwsServiceError('InvalidToken', `Invalid Token: 'Invalid token'`);
+};
+
+const settleToken = (settle: () => void): void => {
+  try {
+    settle();
+  } catch (error) {
+    if (error instanceof TaskTokenClosedError) {
+      throw new AwsServiceError('TaskTimedOut', `Task Timed Out: 'Provided task does not exist anymore'`);
+    }
+    throw error;
+  }
+};
+
+/**
+ * Turns the interpreter's events into GetExecutionHistory events. Simplifications, because the interpreter
+ * reports state-level events only:
+ * - `previousEventId` is the id before (AWS links parallel branches and Map iterations to their own chain);
+ * - Task states get `TaskScheduled` (without `parameters`: the resolved Parameters are not reported),
+ *   `TaskStarted` and `TaskSucceeded`/`TaskFailed`/`TaskTimedOut`, again on every retry; Lambda ARN
+ *   resources get the `LambdaFunction…` equivalents; `TaskSubmitted` is not emitted;
+ * - `TaskSucceeded.output` is given only when the state has no ResultSelector, ResultPath or OutputPath
+ *   (otherwise the raw result is not known);
+ * - Map iterations carry the Map state's name, and their index on `MapIterationStarted` only (in start order);
+ * - timestamps are the interpreter's clock, not the injectable `now`.
+ */
+const toHistoryEvents = (record: ExecutionRecord, region: string): HistoryEvent[] => {
+  const history: HistoryEvent[] = [];
+  const push = (type: string, timestamp: number, details?: Record<string, unknown>) => {
+    const id = history.length + 1;
+    const event: HistoryEvent = { id, previousEventId: id - 1, timestamp: new Date(timestamp), type };
+    if (details) event[detailsKey(type)] = details;
+    history.push(event);
+  };
+  const caught = new Set<string>();
+  const openMaps: string[] = [];
+  const iterations = new Map<string, number>();
+
+  for (const event of record.run.events) {
+    const name = event.stateName;
+    const state = name === undefined ? undefined : record.machine.states.get(name);
+    const at = event.timestamp;
+    switch (event.type) {
+      case 'ExecutionStarted':
+        push('ExecutionStarted', at, { input: json(event.input), inputDetails: { truncated: false }, roleArn: record.machine.roleArn });
+        break;
+      case 'ExecutionSucceeded':
+        push('ExecutionSucceeded', at, { output: json(event.output), outputDetails: { truncated: false } });
+        break;
+      case 'ExecutionFailed':
+        push('ExecutionFailed', at, errorDetails(event));
+        break;
+      case 'ExecutionAborted':
+        push('ExecutionAborted', at, { ...(record.error !== undefined && { error: record.error }), ...(record.cause !== undefined && { cause: record.cause }) });
+        break;
+      case 'ExecutionTimeout':
+        push('ExecutionTimedOut', at, { error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' });
+        break;
+      case 'StateEntered':
+        if (!state || name === undefined) break;
+        push(`${state.Type}StateEntered`, at, { name, input: json(event.input), inputDetails: { truncated: false } });
+        if (state.Type === 'Task') pushTaskScheduled(push, state, at, event, region);
+        if (state.Type === 'Map') {
+          openMaps.push(name);
+          iterations.set(name, 0);
+          push('MapStateStarted', at, {});
+        }
+        if (state.Type === 'Parallel') push('ParallelStateStarted', at);
+        break;
+      case 'StateRetried':
+        if (state?.Type === 'Task') pushTaskScheduled(push, state, at, event, region);
+        break;
+      case 'StateCaught':
+        if (name !== undefined) caught.add(name);
+        break;
+      case 'StateFailed':
+        if (state?.Type === 'Task') pushTaskFailed(push, state, at, event);
+        if (state?.Type === 'Map') push('MapStateFailed', at);
+        if (state?.Type === 'Parallel') push('ParallelStateFailed', at);
+        break;
+      case 'StateExited': {
+        if (!state || name === undefined) break;
+        const failed = caught.delete(name);
+        if (!failed && state.Type === 'Task') pushTaskSucceeded(push, state, at, event);
+        if (!failed && state.Type === 'Map') push('MapStateSucceeded', at);
+        if (!failed && state.Type === 'Parallel') push('ParallelStateSucceeded', at);
+        if (state.Type === 'Map') openMaps.splice(openMaps.lastIndexOf(name), 1);
+        push(`${state.Type}StateExited`, at, { name, output: json(event.output), outputDetails: { truncated: false } });
+        break;
+      }
+      case 'MapIterationStarted': {
+        const map = openMaps.at(-1);
+        const index = map === undefined ? undefined : (iterations.get(map) ?? 0);
+        if (map !== undefined) iterations.set(map, (index ?? 0) + 1);
+        push('MapIterationStarted', at, { name: map, index });
+        break;
+      }
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed':
+        push(event.type, at, { name: openMaps.at(-1) });
+        break;
+      default:
+        // ParallelBranch* events have no counterpart in AWS's history.
+        break;
+    }
+  }
+  return history;
+};
+
+/** Every `<Type>StateEntered`/`Exited` shares one details member; other types have their own. */
+const detailsKey = (type: string): `${string}EventDetails` => {
+  if (type.endsWith('StateEntered')) return 'stateEnteredEventDetails';
+  if (type.endsWith('StateExited')) return 'stateExitedEventDetails';
+  return `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+};
+
+type Push = (type: string, timestamp: number, details?: Record<string, unknown>) => void;
+
+const taskResource = (state: RawState): string | undefined => LAMBDA_INVOKE.exec(state.Resource ?? '')?.[1];
+
+const pushTaskScheduled = (push: Push, state: RawState, at: number, event: ExecutionEvent, region: string): void => {
+  const resource = taskResource(state);
+  if (resource === undefined) {
+    const inputKnown = state.InputPath === undefined && state.Parameters === undefined;
+    push('LambdaFunctionScheduled', at, {
+      resource: state.Resource,
+      ...(inputKnown && { input: json(event.input), inputDetails: { truncated: false } }),
+      ...(state.TimeoutSeconds !== undefined && { timeoutInSeconds: state.TimeoutSeconds }),
+    });
+    push('LambdaFunctionStarted', at);
+    return;
+  }
+  push('TaskScheduled', at, {
+    resourceType: 'lambda',
+    resource,
+    region,
+    ...(state.TimeoutSeconds !== undefined && { timeoutInSeconds: state.TimeoutSeconds }),
+    ...(state.HeartbeatSeconds !== undefined && { heartbeatInSeconds: state.HeartbeatSeconds }),
+  });
+  push('TaskStarted', at, { resourceType: 'lambda', resource });
+};
+
+const pushTaskSucceeded = (push: Push, state: RawState, at: number, event: ExecutionEvent): void => {
+  const outputKnown = state.ResultSelector === undefined && state.ResultPath === undefined && state.OutputPath === undefined;
+  const output = outputKnown ? { output: json(event.output), outputDetails: { truncated: false } } : {};
+  const resource = taskResource(state);
+  if (resource === undefined) push('LambdaFunctionSucceeded', at, output);
+  else push('TaskSucceeded', at, { resourceType: 'lambda', resource, ...output });
+};
+
+const pushTaskFailed = (push: Push, state: RawState, at: number, event: ExecutionEvent): void => {
+  const timedOut = event.error === 'States.Timeout' || event.error === 'States.HeartbeatTimeout';
+  const resource = taskResource(state);
+  if (resource === undefined) push(timedOut ? 'LambdaFunctionTimedOut' : 'LambdaFunctionFailed', at, errorDetails(event));
+  else push(timedOut ? 'TaskTimedOut' : 'TaskFailed', at, { resourceType: 'lambda', resource, ...errorDetails(event) });
+};
+
+const errorDetails = (event: ExecutionEvent): Record<string, unknown> => ({
+  ...(event.error !== undefined && { error: event.error }),
+  ...(event.cause !== undefined && { cause: causeText(event.cause) }),
+});
+
+/** GetExecutionHistory with includeExecutionData=false: inputs and outputs left out. */
+const withoutExecutionData = (event: HistoryEvent): HistoryEvent => {
+  const stripped: HistoryEvent = { id: event.id, previousEventId: event.previousEventId, timestamp: event.timestamp, type: event.type };
+  for (const [key, value] of Object.entries(event)) {
+    if (!key.endsWith('EventDetails') || !value || typeof value !== 'object') continue;
+    stripped[key as `${string}EventDetails`] = Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).filter(([field]) => field !== 'input' && field !== 'output'),
+    );
+  }
+  return stripped;
+};
+
+const json = (value: unknown): string | undefined => (value === undefined ? undefined : JSON.stringify(value));
+
+const causeText = (cause: unknown): string => {
+  if (typeof cause === 'string') return cause;
+  if (cause instanceof Error) return cause.message;
+  // JSON.stringify answers undefined for these, whatever its declared type says.
+  if (cause === undefined || typeof cause === 'function' || typeof cause === 'symbol') return '';
+  return JSON.stringify(cause);
+};
+
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const pageSize = (maxResults: number | undefined): number => {
+  if (maxResults === undefined || maxResults === 0) return DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > MAX_PAGE_SIZE) {
+    throw new AwsServiceError('ValidationException', `Value '${maxResults}' at 'maxResults' failed to satisfy constraint: between 0 and ${MAX_PAGE_SIZE}`);
+  }
+  return maxResults;
+};
+
+const encodeToken = (position: number): string => Buffer.from(JSON.stringify({ after: position })).toString('base64url');
+
+const decodeToken = (token: string): number => {
+  try {
+    const { after } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof after === 'number') return after;
+  } catch {
+    // Falls through to the AWS answer for a token it did not issue.
+  }
+  throw new AwsServiceError('InvalidToken', `Invalid Token: 'Invalid token'`);
+};
+
+/** Pages an ordered list by the key of the last item returned, so items added meanwhile do not shift pages. */
+const pageAfter = <T>(
+  ordered: T[],
+  key: (item: T) => number,
+  direction: 'asc' | 'desc',
+  { maxResults, nextToken }: { maxResults?: number; nextToken?: string },
+): { items: T[]; nextToken?: string } => {
+  const size = pageSize(maxResults);
+  const after = nextToken === undefined ? undefined : decodeToken(nextToken);
+  const remaining = after === undefined ? ordered : ordered.filter((item) => (direction === 'asc' ? key(item) > after : key(item) < after));
+  const items = remaining.slice(0, size);
+  const last = items.at(-1);
+  return remaining.length > size && last !== undefined ? { items, nextToken: encodeToken(key(last)) } : { items };
+};
+
+const page = <T>(ordered: T[], options: { maxResults?: number; nextToken?: string }): { items: T[]; nextToken?: string } => {
+  const indexed = ordered.map((item, index) => ({ item, index }));
+  const { items, nextToken } = pageAfter(indexed, (entry) => entry.index, 'asc', options);
+  return { items: items.map((entry) => entry.item), ...(nextToken && { nextToken }) };
+};
