@@ -479,10 +479,10 @@ function tokenText(value: unknown): string {
   if (Array.isArray(value)) {
     return '[';
   }
-  if (isJsonObject(value) || typeof value === 'object' && value !== null) {
+  if (isJsonObject(value)) {
     return '{';
   }
-  return String(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /**

@@ -1,0 +1,60 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ApplicationError } from '#shared/errors';
+import type { Logger, Tracer } from '#shared/logging';
+import { captureInvocation } from '#shared/runtime';
+
+export type ApiEvent = APIGatewayProxyEventV2;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+export const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+/** A 4xx whose message lists every problem, so a client fixes them all at once. */
+export const problem = (statusCode: number, issues: string[]): ApiResult => json(statusCode, { message: issues.join('; '), issues });
+
+/** The request body as JSON, or the issue that names why it is not. */
+export const jsonBody = (event: ApiEvent): { ok: true; value: unknown } | { ok: false; issues: string[] } => {
+  if (event.body === undefined || event.body === '') return { ok: false, issues: ['body: is required'] };
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, issues: ['body: must be valid JSON'] };
+  }
+};
+
+/**
+ * An HTTP API (payload v2) handler: logs and traces like every function here, and turns a failure into one
+ * logged error and an honest status. A permanent error is our bug (500); anything else (throttling, a dependency
+ * down) is worth retrying (503), and every route is safe to retry: reads are reads, and POST /orders is
+ * idempotent per Idempotency-Key.
+ *
+ * @example
+ * ```ts
+ * export const makeHandler = ({ logger, tracer }: Dependencies) =>
+ *   apiHandler({ logger, tracer }, async (event) => json(200, { ok: true }));
+ * ```
+ */
+export const apiHandler = (
+  { logger, tracer }: { logger: Logger; tracer: Tracer },
+  handle: (event: ApiEvent) => Promise<ApiResult>,
+) =>
+  middy(async (event: ApiEvent): Promise<ApiResult> => {
+    try {
+      return await handle(event);
+    } catch (error) {
+      logger.error('request failed', { error, routeKey: event.routeKey });
+      return error instanceof ApplicationError && !error.transient
+        ? json(500, { message: 'internal error' })
+        : json(503, { message: 'temporarily unavailable; retrying is safe' }, { 'retry-after': '1' });
+    }
+  })
+    .use(captureInvocation())
+    .use(injectLambdaContext(logger))
+    .use(captureLambdaHandler(tracer));

@@ -1,0 +1,34 @@
+import type { CarrierCallback } from './carrierCallback';
+import type { CarrierStatus, Shipment } from './shipment';
+
+export type RecordOutcome = 'recorded' | 'duplicate';
+
+/**
+ * Where shipments are kept, one per order. Every method is a single atomic conditional write (plus, where
+ * noted, a consistent read after it), so concurrent callbacks, retries and the workflow never lose an update
+ * and status only moves forward (see `movesFrom`).
+ */
+export interface ShipmentRepository {
+  /** Stores a new shipment; if the order already has one, that one is kept and returned. */
+  create(shipment: Shipment): Promise<Shipment>;
+
+  /** The order a carrier's shipment id belongs to, or undefined when it is unknown. */
+  orderIdOf(shipmentId: string): Promise<string | undefined>;
+
+  /**
+   * Records a carrier report once per `callbackId` and moves the status forward if the report allows it.
+   * Returns the shipment as it is after the write (after a duplicate: as it is now).
+   */
+  recordCallback(orderId: string, callback: CarrierCallback, receivedAt: Date): Promise<{ outcome: RecordOutcome; shipment: Shipment }>;
+
+  /** Remembers which task waits for which status, replacing any earlier wait; returns the shipment after the write. */
+  registerWait(orderId: string, awaiting: CarrierStatus, taskToken: string): Promise<Shipment>;
+
+  /**
+   * Fails the shipment because a wait for `awaiting` timed out, unless the awaited status arrived meanwhile.
+   * Returns the shipment as it is after the attempt.
+   */
+  expireWait(orderId: string, awaiting: CarrierStatus, now: Date): Promise<Shipment>;
+
+  get(orderId: string): Promise<Shipment | undefined>;
+}

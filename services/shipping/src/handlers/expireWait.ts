@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { orderIdSchema } from '#shared/contracts';
+import { createLogger, createTracer, type Logger, type Tracer } from '#shared/logging';
+import { taskHandler } from '#shared/tasks';
+import { shipmentRepositoryFromEnv } from '../adapters/shipmentRepository';
+import { CARRIER_STATUSES, waitOutcomeOf } from '../domain/shipment';
+import type { ShipmentRepository } from '../domain/shipmentRepository';
+
+export const expireWaitInput = z.object({ orderId: orderIdSchema, awaiting: z.enum(CARRIER_STATUSES) });
+
+export interface Dependencies {
+  shipments: ShipmentRepository;
+  logger: Logger;
+  tracer: Tracer;
+  now?: () => Date;
+}
+
+/**
+ * Runs when a carrier wait timed out: fails the shipment, unless the awaited report was recorded after the
+ * timer fired, in which case the workflow carries on as if the wait had been resumed (same outcome shape).
+ */
+export const makeHandler = ({ shipments, ...dependencies }: Dependencies) =>
+  taskHandler({
+    ...dependencies,
+    input: expireWaitInput,
+    handle: async ({ orderId, awaiting }, { logger, now }) => {
+      const outcome = waitOutcomeOf(await shipments.expireWait(orderId, awaiting, now()));
+      logger.info('carrier wait expired', { awaiting, status: outcome.status, failureReason: outcome.failureReason });
+      return outcome;
+    },
+  });
+
+const tracer = createTracer('shipping');
+export const handler = makeHandler({ shipments: shipmentRepositoryFromEnv(tracer), logger: createLogger('shipping'), tracer });

@@ -1,0 +1,73 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { isTransient } from '#shared/errors';
+import { createLogger, createTracer, type Logger, type Tracer } from '#shared/logging';
+import { captureInvocation } from '#shared/runtime';
+import { createTaskResumer, type TaskResumer } from '#shared/workflows';
+import { shipmentRepositoryFromEnv } from '../adapters/shipmentRepository';
+import { parseCarrierCallback } from '../domain/carrierCallback';
+import { wakeUp } from '../domain/shipment';
+import type { ShipmentRepository } from '../domain/shipmentRepository';
+
+export interface Dependencies {
+  shipments: ShipmentRepository;
+  resumer: TaskResumer;
+  logger: Logger;
+  tracer: Tracer;
+  now?: () => Date;
+}
+
+const respond = (statusCode: number, body: Record<string, unknown>): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+/**
+ * `POST /carrier/callbacks`: the carrier reports a shipment dispatched or delivered. The report is recorded
+ * once per `callbackId` (a redelivery is answered 202 again), moves the shipment forward if it can, and
+ * resumes the workflow task waiting for it. Any answer but 2xx makes the carrier retry, so a failure here
+ * loses nothing: the retry is recorded as a duplicate and resumes the wait again.
+ */
+export const makeHandler = ({ shipments, resumer, logger, tracer, now = () => new Date() }: Dependencies) =>
+  middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    const parsed = parseCarrierCallback(body);
+    if (!parsed.ok) {
+      logger.warn('invalid carrier callback', { problem: parsed.problem });
+      return respond(400, { message: `invalid callback: ${parsed.problem}` });
+    }
+    const { callback } = parsed;
+    const log = logger.createChild({ persistentKeys: { shipmentId: callback.shipmentId, callbackId: callback.callbackId } });
+    try {
+      const orderId = await shipments.orderIdOf(callback.shipmentId);
+      if (!orderId) {
+        log.warn('callback for an unknown shipment');
+        return respond(404, { message: `shipment ${callback.shipmentId} is unknown` });
+      }
+      const { outcome, shipment } = await shipments.recordCallback(orderId, callback, now());
+      const wake = wakeUp(shipment);
+      const resumed = wake ? await resumer.succeed(wake.taskToken, wake.outcome) : 'nothing-waiting';
+      log.info('carrier callback', { correlationId: orderId, reported: callback.status, outcome, status: shipment.status, resumed });
+      return respond(202, { outcome, status: shipment.status });
+    } catch (error) {
+      log.error('carrier callback not processed; the carrier will retry', { error });
+      return isTransient(error)
+        ? respond(503, { message: 'callback not processed, retry later' })
+        : respond(500, { message: 'callback not processed' });
+    }
+  })
+    .use(captureInvocation())
+    .use(injectLambdaContext(logger))
+    .use(captureLambdaHandler(tracer));
+
+const tracer = createTracer('shipping');
+export const handler = makeHandler({
+  shipments: shipmentRepositoryFromEnv(tracer),
+  resumer: createTaskResumer(tracer.captureAWSv3Client(new SFNClient({}))),
+  logger: createLogger('shipping'),
+  tracer,
+});

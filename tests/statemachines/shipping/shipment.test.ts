@@ -1,0 +1,307 @@
+import '../../unit/services/shipping/support/environment';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { orderConfirmed, parseEvent, type OutgoingEvent } from '#shared/contracts';
+import type { ResumeResult, TaskResumer } from '#shared/workflows';
+import { TaskTokenClosedError, TaskTokens } from '../../../local/stepfunctions/taskTokens';
+import { createSimulatedCarrier } from '../../../services/shipping/src/adapters/carrier';
+import type { Carrier } from '../../../services/shipping/src/domain/carrier';
+import type { CarrierCallback } from '../../../services/shipping/src/domain/carrierCallback';
+import type { CarrierStatus } from '../../../services/shipping/src/domain/shipment';
+import { shipmentWorkflowFor, type ShipmentTimeouts } from '../../../services/shipping/src/domain/workflowStarts';
+import { makeHandler as awaitCarrier } from '../../../services/shipping/src/handlers/awaitCarrier';
+import { makeHandler as createShipment } from '../../../services/shipping/src/handlers/createShipment';
+import { makeHandler as expireWait } from '../../../services/shipping/src/handlers/expireWait';
+import { makeHandler as publishShipmentEvent } from '../../../services/shipping/src/handlers/publishShipmentEvent';
+import { makeHandler as recordCarrierCallback } from '../../../services/shipping/src/handlers/recordCarrierCallback';
+import { startDynamo, type LocalDynamo } from '../../support/dynalite';
+import { runWorkflow, type TaskHandler, type WorkflowRun } from '../../support/workflows';
+import {
+  callbackRequest,
+  disabledTracer,
+  lambdaContext,
+  newOrderId,
+  RecordingPublisher,
+  shipmentsOn,
+  silentLogger,
+} from '../../unit/services/shipping/support/fakes';
+
+const SAMPLE = JSON.parse(readFileSync(join(__dirname, '../../../shared/contracts/samples/OrderConfirmed.v1.json'), 'utf8')) as {
+  detail: { data: { orderId: string; shippingAddress: { postalCode: string } }; metadata: Record<string, string> };
+};
+/** Long enough never to fire unless a test means it to. */
+const PATIENT: ShipmentTimeouts = { dispatchSeconds: 60, deliverySeconds: 60 };
+
+let dynamo: LocalDynamo;
+
+beforeAll(async () => {
+  dynamo = await startDynamo(['shipping']);
+});
+afterAll(() => dynamo.stop());
+
+/** The workflow input onOrderConfirmed would start with, for a fresh order. */
+const confirmedOrder = (postalCode: string, timeouts: ShipmentTimeouts) => {
+  const orderId = newOrderId();
+  const event = structuredClone(SAMPLE);
+  event.detail.data.orderId = orderId;
+  event.detail.data.shippingAddress.postalCode = postalCode;
+  event.detail.metadata['idempotency-key'] = `${orderId}:confirmed`;
+  event.detail.metadata['correlation-id'] = orderId;
+  return { orderId, start: shipmentWorkflowFor(parseEvent([orderConfirmed], event), timeouts) };
+};
+
+/**
+ * Ships one order through the packaged state machine with the real handlers on DynamoDB. The carrier's
+ * callbacks go through the real webhook handler, whose resumer settles the local execution's task tokens
+ * exactly as SendTaskSuccess would (a token answers once; a closed one is "already-closed").
+ */
+const ship = ({
+  postalCode = 'N1 9GU',
+  timeouts = PATIENT,
+  carrier = createSimulatedCarrier(),
+  wrap = {},
+}: {
+  postalCode?: string;
+  timeouts?: ShipmentTimeouts;
+  carrier?: Carrier;
+  /** Replaces a task's handler, given the real one: to act at a precise point of the workflow. */
+  wrap?: Partial<Record<'expireWait', (real: TaskHandler) => TaskHandler>>;
+} = {}) => {
+  const { orderId, start } = confirmedOrder(postalCode, timeouts);
+  const shipments = shipmentsOn(dynamo);
+  const publisher = new RecordingPublisher();
+  const taskTokens = new TaskTokens();
+  const resumer: TaskResumer = {
+    succeed: (token, output) => settle(() => taskTokens.succeed(token, output)),
+    fail: (token, error, cause) => settle(() => taskTokens.fail(token, error, cause)),
+  };
+  const dependencies = { logger: silentLogger(), tracer: disabledTracer() };
+  const asTask =
+    (name: string, handler: (payload: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>): TaskHandler =>
+    (payload) =>
+      handler(payload, lambdaContext(name));
+  const webhook = recordCarrierCallback({ shipments, resumer, ...dependencies });
+
+  const post = async (status: CarrierStatus, overrides: Partial<CarrierCallback> = {}) => {
+    const shipment = await shipments.get(orderId);
+    const body: CarrierCallback = {
+      shipmentId: shipment?.shipmentId ?? 'shp_unknown',
+      status,
+      occurredAt: status === 'DISPATCHED' ? '2026-11-25T11:02:00.000Z' : '2026-11-26T14:45:00.000Z',
+      callbackId: `cb_${status.toLowerCase()}`,
+      ...overrides,
+    };
+    const response = await webhook(callbackRequest(JSON.stringify(body)), lambdaContext('recordCarrierCallback'));
+    return { statusCode: response.statusCode, ...(JSON.parse(String(response.body)) as { outcome?: string; status?: string }) };
+  };
+
+  const realExpire = asTask('expireWait', expireWait({ shipments, ...dependencies }));
+  const run: WorkflowRun = runWorkflow({
+    stack: 'shipping',
+    workflow: 'shipment',
+    input: start.input,
+    executionName: start.name,
+    taskTokens,
+    handlers: {
+      createShipment: asTask('createShipment', createShipment({ carrier, shipments, ...dependencies })),
+      awaitCarrier: asTask('awaitCarrier', awaitCarrier({ shipments, resumer, ...dependencies })),
+      expireWait: wrap.expireWait ? wrap.expireWait(realExpire) : realExpire,
+      publishShipmentEvent: asTask('publishShipmentEvent', publishShipmentEvent({ publisher, ...dependencies })),
+    },
+  });
+
+  /** Resolves once the workflow's task waits for `awaiting`: the moment a test plays the carrier. */
+  const waitingFor = (awaiting: CarrierStatus) =>
+    eventually(async () => (await shipments.get(orderId))?.wait?.awaiting === awaiting && taskTokens.pending > 0);
+
+  return { orderId, run, post, waitingFor, publisher, shipments, taskTokens };
+};
+
+const settle = (send: () => void): Promise<ResumeResult> => {
+  try {
+    send();
+    return Promise.resolve('resumed');
+  } catch (error) {
+    if (error instanceof TaskTokenClosedError) return Promise.resolve('already-closed');
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+};
+
+const eventually = async (condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+const facts = (publisher: RecordingPublisher) =>
+  publisher.published.map((event: OutgoingEvent) => ({
+    type: event.detailType,
+    key: event.detail.metadata['idempotency-key'],
+    cause: event.detail.metadata['causation-id'],
+    data: event.detail.data,
+  }));
+
+describe('shipment workflow', () => {
+  it('publishes created, dispatched and delivered, each caused by the one before, when the carrier reports in order', async () => {
+    const { orderId, run, post, waitingFor, publisher, shipments } = ship();
+
+    await waitingFor('DISPATCHED');
+    await expect(post('DISPATCHED')).resolves.toEqual({ statusCode: 202, outcome: 'recorded', status: 'DISPATCHED' });
+    await waitingFor('DELIVERED');
+    await expect(post('DELIVERED')).resolves.toEqual({ statusCode: 202, outcome: 'recorded', status: 'DELIVERED' });
+    await run.result;
+
+    expect(facts(publisher)).toEqual([
+      { type: 'ShipmentCreated', key: `${orderId}:shipment-created`, cause: `${orderId}:confirmed`, data: expect.objectContaining({ orderId }) as unknown },
+      {
+        type: 'ShipmentDispatched',
+        key: `${orderId}:shipment-dispatched`,
+        cause: `${orderId}:shipment-created`,
+        data: expect.objectContaining({ dispatchedAt: '2026-11-25T11:02:00.000Z' }) as unknown,
+      },
+      {
+        type: 'ShipmentDelivered',
+        key: `${orderId}:shipment-delivered`,
+        cause: `${orderId}:shipment-dispatched`,
+        data: expect.objectContaining({ deliveredAt: '2026-11-26T14:45:00.000Z' }) as unknown,
+      },
+    ]);
+    await expect(shipments.get(orderId)).resolves.toMatchObject({ status: 'DELIVERED' });
+  });
+
+  it('skips the dispatch path and keeps the shipment DELIVERED when delivery is reported before dispatch', async () => {
+    const { orderId, run, post, waitingFor, publisher, shipments } = ship();
+
+    await waitingFor('DISPATCHED');
+    await post('DELIVERED');
+    await run.result;
+    const late = await post('DISPATCHED');
+
+    expect(late).toEqual({ statusCode: 202, outcome: 'recorded', status: 'DELIVERED' });
+    expect(facts(publisher).map(({ type, cause }) => [type, cause])).toEqual([
+      ['ShipmentCreated', `${orderId}:confirmed`],
+      ['ShipmentDelivered', `${orderId}:shipment-created`],
+    ]);
+    expect(run.statesEntered()).not.toContain('AwaitDelivery');
+    await expect(shipments.get(orderId)).resolves.toMatchObject({
+      status: 'DELIVERED',
+      dispatchedAt: '2026-11-25T11:02:00.000Z',
+      deliveredAt: '2026-11-26T14:45:00.000Z',
+    });
+  });
+
+  it('resumes itself when the carrier reported before the workflow began to wait', async () => {
+    const { run, post, waitingFor, publisher } = ship();
+    // The carrier calls back the moment the shipment is announced, before AwaitDispatch stores its token.
+    publisher.onPublish = async (event) => {
+      if (event.detailType === 'ShipmentCreated') await post('DISPATCHED');
+    };
+
+    await waitingFor('DELIVERED');
+    await post('DELIVERED');
+    await run.result;
+
+    expect(publisher.detailTypes()).toEqual(['ShipmentCreated', 'ShipmentDispatched', 'ShipmentDelivered']);
+  });
+
+  it('fails the shipment with DISPATCH_TIMED_OUT and ignores a late report when the carrier never dispatches', async () => {
+    const { orderId, run, post, publisher, shipments, taskTokens } = ship({ timeouts: { dispatchSeconds: 1, deliverySeconds: 60 } });
+
+    await run.result;
+    const late = await post('DISPATCHED');
+
+    expect(facts(publisher).map(({ type, data }) => [type, (data as { reason?: string }).reason])).toEqual([
+      ['ShipmentCreated', undefined],
+      ['ShipmentFailed', 'DISPATCH_TIMED_OUT'],
+    ]);
+    expect(run.statesEntered()).toContain('ExpireDispatchWait');
+    expect(late).toEqual({ statusCode: 202, outcome: 'recorded', status: 'FAILED' });
+    await expect(shipments.get(orderId)).resolves.toMatchObject({ status: 'FAILED', failureReason: 'DISPATCH_TIMED_OUT' });
+    expect(publisher.published).toHaveLength(2);
+    expect(taskTokens.pending).toBe(0);
+  });
+
+  it('fails the shipment with DELIVERY_TIMED_OUT when the parcel is dispatched but never delivered', async () => {
+    const { orderId, run, post, waitingFor, publisher } = ship({ timeouts: { dispatchSeconds: 60, deliverySeconds: 1 } });
+
+    await waitingFor('DISPATCHED');
+    await post('DISPATCHED');
+    await run.result;
+
+    expect(facts(publisher).map(({ type, cause }) => [type, cause])).toEqual([
+      ['ShipmentCreated', `${orderId}:confirmed`],
+      ['ShipmentDispatched', `${orderId}:shipment-created`],
+      ['ShipmentFailed', `${orderId}:shipment-dispatched`],
+    ]);
+    expect(publisher.published[2]?.detail.data).toMatchObject({ reason: 'DELIVERY_TIMED_OUT' });
+  });
+
+  it('carries on instead of failing when the report lands between the timeout and the expiry', async () => {
+    const shipping = ship({
+      timeouts: { dispatchSeconds: 1, deliverySeconds: 60 },
+      wrap: {
+        // The carrier's report arrives after the wait timed out but before the expiry task writes.
+        expireWait: (real) => async (payload) => {
+          await shipping.post('DISPATCHED');
+          return real(payload);
+        },
+      },
+    });
+
+    await shipping.waitingFor('DELIVERED');
+    await shipping.post('DELIVERED');
+    await shipping.run.result;
+
+    expect(shipping.publisher.detailTypes()).toEqual(['ShipmentCreated', 'ShipmentDispatched', 'ShipmentDelivered']);
+    await expect(shipping.shipments.get(shipping.orderId)).resolves.toMatchObject({ status: 'DELIVERED' });
+  });
+
+  it('publishes ShipmentFailed with CARRIER_REJECTED and waits for nothing when the carrier rejects the parcel', async () => {
+    const { orderId, run, publisher, shipments } = ship({ postalCode: 'REJECT 1' });
+
+    await run.result;
+
+    expect(facts(publisher)).toEqual([
+      {
+        type: 'ShipmentFailed',
+        key: `${orderId}:shipment-failed`,
+        cause: `${orderId}:confirmed`,
+        data: expect.objectContaining({ reason: 'CARRIER_REJECTED' }) as unknown,
+      },
+    ]);
+    expect(run.statesEntered()).not.toContain('AwaitDispatch');
+    await expect(shipments.get(orderId)).resolves.toMatchObject({ status: 'FAILED', failureReason: 'CARRIER_REJECTED' });
+  });
+
+  it('publishes each fact once when the carrier sends every callback twice', async () => {
+    const { run, post, waitingFor, publisher } = ship({ postalCode: 'ECHO' });
+
+    await waitingFor('DISPATCHED');
+    const dispatched = [await post('DISPATCHED'), await post('DISPATCHED')];
+    await waitingFor('DELIVERED');
+    const delivered = [await post('DELIVERED'), await post('DELIVERED')];
+    await run.result;
+
+    expect([...dispatched, ...delivered].map(({ outcome }) => outcome)).toEqual(['recorded', 'duplicate', 'recorded', 'duplicate']);
+    expect(publisher.detailTypes()).toEqual(['ShipmentCreated', 'ShipmentDispatched', 'ShipmentDelivered']);
+  });
+
+  it('retries the booking and ships once when the carrier is unavailable at first', async () => {
+    const carrier = createSimulatedCarrier();
+    const book = jest.spyOn(carrier, 'book');
+    const { orderId, run, post, waitingFor, publisher } = ship({ postalCode: 'FLAKY', carrier });
+
+    await waitingFor('DISPATCHED');
+    await post('DISPATCHED');
+    await waitingFor('DELIVERED');
+    await post('DELIVERED');
+    await run.result;
+
+    expect(book).toHaveBeenCalledTimes(2);
+    expect(run.events.filter((event) => event.type === 'StateRetried').map((event) => event.stateName)).toEqual(['CreateShipment']);
+    expect(publisher.published.filter((event) => event.detailType === 'ShipmentCreated')).toHaveLength(1);
+    expect(publisher.published[0]?.detail.data).toMatchObject({ orderId });
+  });
+});

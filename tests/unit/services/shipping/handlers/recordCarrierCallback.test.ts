@@ -1,0 +1,164 @@
+import '../support/environment';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { TransientError } from '#shared/errors';
+import type { ShipmentRepository } from '../../../../../services/shipping/src/domain/shipmentRepository';
+import { makeHandler } from '../../../../../services/shipping/src/handlers/recordCarrierCallback';
+import { startDynamo, type LocalDynamo } from '../../../../support/dynalite';
+import {
+  callback,
+  callbackRequest,
+  createdShipment,
+  disabledTracer,
+  lambdaContext,
+  newOrderId,
+  RecordingResumer,
+  shipmentsOn,
+  silentLogger,
+} from '../support/fakes';
+
+const RECEIVED_AT = new Date('2026-11-25T11:02:05.000Z');
+let dynamo: LocalDynamo;
+
+beforeAll(async () => {
+  dynamo = await startDynamo(['shipping']);
+});
+afterAll(() => dynamo.stop());
+
+const setup = async (shipments: ShipmentRepository = shipmentsOn(dynamo)) => {
+  const resumer = new RecordingResumer();
+  const shipment = await shipmentsOn(dynamo).create(createdShipment(newOrderId()));
+  const handler = makeHandler({ shipments, resumer, logger: silentLogger(), tracer: disabledTracer(), now: () => RECEIVED_AT });
+  const post = async (body: unknown, overrides: Partial<APIGatewayProxyEventV2> = {}) => {
+    const response = await handler(
+      callbackRequest(typeof body === 'string' || body === undefined ? body : JSON.stringify(body), overrides),
+      lambdaContext('recordCarrierCallback'),
+    );
+    return { statusCode: response.statusCode, body: JSON.parse(String(response.body)) as Record<string, unknown> };
+  };
+  return { post, resumer, shipment, shipments: shipmentsOn(dynamo) };
+};
+
+describe('recordCarrierCallback', () => {
+  describe('when the body is malformed', () => {
+    it.each([
+      ['shipmentId', { status: 'DISPATCHED', occurredAt: '2026-11-25T11:02:00.000Z', callbackId: 'cb_1' }],
+      ['status', { shipmentId: 'shp_1', status: 'IN_TRANSIT', occurredAt: '2026-11-25T11:02:00.000Z', callbackId: 'cb_1' }],
+      ['occurredAt', { shipmentId: 'shp_1', status: 'DELIVERED', occurredAt: '25/11/2026', callbackId: 'cb_1' }],
+      ['callbackId', { shipmentId: 'shp_1', status: 'DELIVERED', occurredAt: '2026-11-25T11:02:00.000Z' }],
+      ['body', '{"shipmentId": '],
+      ['body', undefined],
+    ])('answers 400 naming %s', async (field, body) => {
+      const { post, resumer } = await setup();
+
+      const response = await post(body);
+
+      expect(response.statusCode).toBe(400);
+      expect(response.body.message).toMatch(new RegExp(`\\b${field}: `));
+      expect(resumer.resumed).toEqual([]);
+    });
+  });
+
+  it('answers 404 when no shipment has that id', async () => {
+    const { post } = await setup();
+
+    const response = await post(callback('shp_unknown', 'DISPATCHED'));
+
+    expect(response).toEqual({ statusCode: 404, body: { message: 'shipment shp_unknown is unknown' } });
+  });
+
+  it('records the report and answers 202 when nothing waits for it yet', async () => {
+    const { post, shipments, shipment, resumer } = await setup();
+
+    const response = await post(callback(shipment.shipmentId, 'DISPATCHED'));
+
+    expect(response).toEqual({ statusCode: 202, body: { outcome: 'recorded', status: 'DISPATCHED' } });
+    await expect(shipments.get(shipment.orderId)).resolves.toMatchObject({ status: 'DISPATCHED', dispatchedAt: '2026-11-25T11:02:00.000Z' });
+    expect(resumer.resumed).toEqual([]);
+  });
+
+  it('resumes the task waiting for the reported status', async () => {
+    const { post, shipments, shipment, resumer } = await setup();
+    await shipments.registerWait(shipment.orderId, 'DISPATCHED', 'token-1');
+
+    await post(callback(shipment.shipmentId, 'DISPATCHED'));
+
+    expect(resumer.resumed).toEqual([
+      {
+        token: 'token-1',
+        output: { status: 'DISPATCHED', dispatchedAt: '2026-11-25T11:02:00.000Z', deliveredAt: null, failedAt: null, failureReason: null },
+      },
+    ]);
+  });
+
+  it('answers 202 duplicate and records nothing new when the same callback comes again', async () => {
+    const { post, shipments, shipment } = await setup();
+    await post(callback(shipment.shipmentId, 'DISPATCHED'));
+    const before = await shipments.get(shipment.orderId);
+
+    const response = await post(callback(shipment.shipmentId, 'DISPATCHED', { occurredAt: '2026-11-25T12:00:00.000Z' }));
+
+    expect(response).toEqual({ statusCode: 202, body: { outcome: 'duplicate', status: 'DISPATCHED' } });
+    await expect(shipments.get(shipment.orderId)).resolves.toEqual(before);
+  });
+
+  it('resumes the wait again on a duplicate, for a first delivery whose resume failed', async () => {
+    const { post, shipments, shipment, resumer } = await setup();
+    await shipments.registerWait(shipment.orderId, 'DISPATCHED', 'token-1');
+    resumer.failNext = new TransientError('Step Functions throttled');
+
+    const failed = await post(callback(shipment.shipmentId, 'DISPATCHED'));
+    const retried = await post(callback(shipment.shipmentId, 'DISPATCHED'));
+
+    expect(failed.statusCode).toBe(503);
+    expect(retried).toEqual({ statusCode: 202, body: { outcome: 'duplicate', status: 'DISPATCHED' } });
+    expect(resumer.resumed.map(({ token }) => token)).toEqual(['token-1']);
+  });
+
+  it('moves the shipment to DELIVERED and resumes a wait for dispatch when delivery is reported before dispatch', async () => {
+    const { post, shipments, shipment, resumer } = await setup();
+    await shipments.registerWait(shipment.orderId, 'DISPATCHED', 'token-1');
+
+    const delivered = await post(callback(shipment.shipmentId, 'DELIVERED'));
+    const lateDispatch = await post(callback(shipment.shipmentId, 'DISPATCHED'));
+
+    expect(delivered).toEqual({ statusCode: 202, body: { outcome: 'recorded', status: 'DELIVERED' } });
+    expect(lateDispatch).toEqual({ statusCode: 202, body: { outcome: 'recorded', status: 'DELIVERED' } });
+    expect(resumer.resumed).toEqual([{ token: 'token-1', output: expect.objectContaining({ status: 'DELIVERED' }) as unknown }]);
+    await expect(shipments.get(shipment.orderId)).resolves.toMatchObject({
+      status: 'DELIVERED',
+      dispatchedAt: '2026-11-25T11:02:00.000Z',
+      deliveredAt: '2026-11-26T14:45:00.000Z',
+    });
+  });
+
+  it('records a report on a failed shipment and moves nothing', async () => {
+    const { post, shipments, shipment } = await setup();
+    await shipments.expireWait(shipment.orderId, 'DISPATCHED', RECEIVED_AT);
+
+    const response = await post(callback(shipment.shipmentId, 'DELIVERED'));
+
+    expect(response).toEqual({ statusCode: 202, body: { outcome: 'recorded', status: 'FAILED' } });
+  });
+
+  it('reads a base64-encoded body as API Gateway delivers non-text content types', async () => {
+    const { post, shipment } = await setup();
+    const body = Buffer.from(JSON.stringify(callback(shipment.shipmentId, 'DISPATCHED'))).toString('base64');
+
+    const response = await post(body, { isBase64Encoded: true });
+
+    expect(response.statusCode).toBe(202);
+  });
+
+  it('answers 503 so the carrier retries when the table cannot be reached', async () => {
+    const unreachable: ShipmentRepository = {
+      ...shipmentsOn(dynamo),
+      orderIdOf: () => Promise.reject(new TransientError('throttled')),
+    };
+    const { post } = await setup(unreachable);
+
+    await expect(post(callback('shp_1', 'DISPATCHED'))).resolves.toEqual({
+      statusCode: 503,
+      body: { message: 'callback not processed, retry later' },
+    });
+  });
+});

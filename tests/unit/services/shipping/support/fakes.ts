@@ -1,0 +1,134 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { OutgoingEvent } from '#shared/contracts';
+import type { Publisher } from '#shared/publisher';
+import type { ResumeResult, TaskResumer } from '#shared/workflows';
+import { createDynamoShipmentRepository } from '../../../../../services/shipping/src/adapters/shipmentRepository';
+import type { ShipmentRequest } from '../../../../../services/shipping/src/domain/carrier';
+import type { CarrierCallback } from '../../../../../services/shipping/src/domain/carrierCallback';
+import type { Shipment } from '../../../../../services/shipping/src/domain/shipment';
+import type { LocalDynamo } from '../../../../support/dynalite';
+
+export const SHIPMENTS_TABLE = 'ordering-shipping-dev-shipments';
+
+export const silentLogger = () => new Logger({ serviceName: 'shipping', logLevel: 'SILENT' });
+export const disabledTracer = () => new Tracer({ serviceName: 'shipping', enabled: false });
+
+/** The real repository against the local DynamoDB the packaged template's table was created in. */
+export const shipmentsOn = (dynamo: LocalDynamo) =>
+  createDynamoShipmentRepository({
+    client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
+    tableName: SHIPMENTS_TABLE,
+  });
+
+let orderSequence = 0;
+/** A fresh, valid order id per call, so tests sharing a table never meet. */
+export const newOrderId = (): string => `ord_Test${Date.now().toString(36)}${(orderSequence++).toString().padStart(4, '0')}`;
+
+export const shipmentRequest = (orderId: string, postalCode = 'N1 9GU'): ShipmentRequest => ({
+  orderId,
+  lines: [{ sku: 'espresso-beans-1kg', quantity: 2 }],
+  shippingAddress: { name: 'Ada Lovelace', line1: '12 Analytical Row', city: 'London', postalCode, country: 'GB' },
+});
+
+export const createdShipment = (orderId: string, overrides: Partial<Shipment> = {}): Shipment => ({
+  orderId,
+  shipmentId: `shp_${orderId.slice(4)}`,
+  carrier: 'simulated-post',
+  trackingNumber: 'SP123456789GB',
+  status: 'CREATED',
+  createdAt: '2026-11-25T09:38:00.000Z',
+  callbacks: {},
+  ...overrides,
+});
+
+export const callback = (shipmentId: string, status: CarrierCallback['status'], overrides: Partial<CarrierCallback> = {}): CarrierCallback => ({
+  shipmentId,
+  status,
+  occurredAt: status === 'DISPATCHED' ? '2026-11-25T11:02:00.000Z' : '2026-11-26T14:45:00.000Z',
+  callbackId: `cb_${shipmentId}_${status.toLowerCase()}`,
+  ...overrides,
+});
+
+/** Records what would have gone to EventBridge; `failNext` makes the next publish throw. */
+export class RecordingPublisher implements Publisher {
+  readonly published: OutgoingEvent[] = [];
+  failNext: Error | undefined;
+  /** Runs after each successful publish, as whoever hears the event would (a carrier calling back at once). */
+  onPublish: ((event: OutgoingEvent) => Promise<void>) | undefined;
+
+  async publish(events: readonly OutgoingEvent[]): Promise<void> {
+    const failure = this.failNext;
+    this.failNext = undefined;
+    if (failure) throw failure;
+    this.published.push(...structuredClone(events));
+    for (const event of events) await this.onPublish?.(event);
+  }
+
+  detailTypes(): string[] {
+    return this.published.map((event) => event.detailType);
+  }
+}
+
+/** A task resumer that remembers what it resumed and, like Step Functions, answers each token once. */
+export class RecordingResumer implements TaskResumer {
+  readonly resumed: { token: string; output: unknown }[] = [];
+  private readonly closed = new Set<string>();
+  failNext: Error | undefined;
+
+  succeed(token: string, output: unknown): Promise<ResumeResult> {
+    const failure = this.failNext;
+    this.failNext = undefined;
+    if (failure) return Promise.reject(failure);
+    if (this.closed.has(token)) return Promise.resolve('already-closed');
+    this.closed.add(token);
+    this.resumed.push({ token, output: structuredClone(output) });
+    return Promise.resolve('resumed');
+  }
+
+  fail(token: string): Promise<ResumeResult> {
+    if (this.closed.has(token)) return Promise.resolve('already-closed');
+    this.closed.add(token);
+    return Promise.resolve('resumed');
+  }
+}
+
+// The deprecated callback members (done, fail, succeed) are left out: nothing here may use them.
+export const lambdaContext = (functionName: string) =>
+  ({
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: `ordering-shipping-dev-${functionName}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:ordering-shipping-dev-${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+    logGroupName: `/aws/lambda/ordering-shipping-dev-${functionName}`,
+    logStreamName: '2026/11/25/[$LATEST]0123456789abcdef',
+    getRemainingTimeInMillis: () => 10_000,
+  }) as Context;
+
+/** An HTTP API (payload 2.0) request to the carrier webhook. */
+export const callbackRequest = (body: string | undefined, overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 => ({
+  version: '2.0',
+  routeKey: 'POST /carrier/callbacks',
+  rawPath: '/carrier/callbacks',
+  rawQueryString: '',
+  headers: { 'content-type': 'application/json' },
+  requestContext: {
+    accountId: '123456789012',
+    apiId: 'api',
+    domainName: 'api.execute-api.eu-west-1.amazonaws.com',
+    domainPrefix: 'api',
+    http: { method: 'POST', path: '/carrier/callbacks', protocol: 'HTTP/1.1', sourceIp: '203.0.113.10', userAgent: 'carrier' },
+    requestId: 'request-1',
+    routeKey: 'POST /carrier/callbacks',
+    stage: '$default',
+    time: '25/Nov/2026:11:02:05 +0000',
+    timeEpoch: 1795604525000,
+  },
+  isBase64Encoded: false,
+  ...(body !== undefined && { body }),
+  ...overrides,
+});
