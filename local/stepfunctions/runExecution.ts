@@ -213,8 +213,8 @@ const taskRunner =
     const timeout = setTimeout(() => taskTokens.close(token), (timeoutSeconds ?? state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000);
     timeout.unref();
     try {
-      await invokeLambda(FunctionName, replaceToken(Payload, token));
       // closeExecution drops the token without settling it: the end of the execution settles the wait instead.
+      await Promise.race([invokeLambda(FunctionName, replaceToken(Payload, token)), endOf(ended)]);
       return await Promise.race([outcome, endOf(ended)]);
     } finally {
       clearTimeout(timeout);
@@ -282,5 +282,13 @@ const wrapDynamicTimeouts = ({ TimeoutSecondsPath, HeartbeatSecondsPath, Paramet
   },
   ...(TimeoutSecondsPath !== undefined && { TimeoutSecondsPath: '$.timeoutSeconds' }),
 });
+
+/**
+ * Throws {@link UnsupportedStateMachineFeatureError} for a definition {@link runExecution} would refuse to
+ * run, so a caller can refuse it when the state machine is created rather than when an execution starts.
+ */
+export const assertSupportedDefinition = (definition: StateMachineDefinition): void => {
+  prepareBody(definition, {});
+};
 
 export { TaskTokens };

@@ -3,6 +3,7 @@ import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine, type StateM
 import { AwsServiceError } from '../edge/awsJsonProtocol';
 import type { LambdaInvoker } from '../lambda/invoker';
 import {
+  assertSupportedDefinition,
   runExecution,
   TaskTokens,
   UnsupportedStateMachineFeatureError,
@@ -129,9 +130,8 @@ interface ExecutionRecord {
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const STATE_MACHINE_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:stateMachine:([^:]+)$/;
 const EXECUTION_ARN = /^arn:aws[\w-]*:states:[\w-]+:\d{12}:(execution|express):([^:]+):([^:]+)(:[^:]+)?$/;
-// Kept in step with runExecution, which refuses anything else when it runs.
+/** The optimised Lambda integration; runExecution decides which resources are supported at all. */
 const LAMBDA_INVOKE = /^arn:[\w-]+:states:::lambda:(invoke(?:\.waitForTaskToken)?)$/;
-const LAMBDA_FUNCTION_ARN = /^arn:[\w-]+:lambda:[\w-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/;
 /**
  * Fields aws-local-stepfunctions does not implement. It ignores unknown fields, so a definition using one
  * would run locally with a different meaning than on AWS: refused at creation instead.
@@ -218,6 +218,12 @@ export class StepFunctionsService {
 
     const states = new Map<string, RawState>();
     checkBody(parsed as unknown as StatesBody, { machine: name, type, states });
+    try {
+      assertSupportedDefinition(parsed);
+    } catch (error) {
+      if (error instanceof UnsupportedStateMachineFeatureError) throw new UnsupportedStateMachineFeatureError(`state machine ${name}: ${error.message}`);
+      throw error;
+    }
     validate(canonical);
     this.machines.set(arn, { arn, name, type, canonical, definitionString, roleArn, creationDate: new Date(this.now()), states });
     return arn;
@@ -561,11 +567,7 @@ const checkBody = (body: StatesBody, context: { machine: string; type: StateMach
     if (state.ItemProcessor?.ProcessorConfig?.Mode === 'DISTRIBUTED') throw unsupported(name, 'distributed Map (ProcessorConfig.Mode DISTRIBUTED)');
 
     if (state.Type === 'Task') {
-      const resource = state.Resource ?? '';
-      const integration = LAMBDA_INVOKE.exec(resource);
-      if (!integration && !LAMBDA_FUNCTION_ARN.test(resource)) {
-        throw unsupported(name, `Task resource ${resource} (supported: lambda:invoke, lambda:invoke.waitForTaskToken, Lambda function ARNs)`);
-      }
+      const integration = LAMBDA_INVOKE.exec(state.Resource ?? '');
       if (integration?.[1] === 'invoke.waitForTaskToken' && context.type === 'EXPRESS') {
         throw new AwsServiceError(
           'InvalidDefinition',

@@ -16,7 +16,7 @@ const INVOKE = 'arn:aws:states:::lambda:invoke';
 const WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const ORDER = { orderId: 'ord_7Hq2Kx9mPz4Lw8Rt', total: { amount: 5800, currency: 'EUR' } };
 /** Tests that wait on a 1 s TimeoutSeconds/HeartbeatSeconds clock. */
-const TIMED_TEST_MS = 3_000;
+const TIMED_TEST_MS = 4_000;
 
 /** Inline ASL; the library's types lack some fields (HeartbeatSeconds), hence the cast. */
 const asl = (definition: { StartAt: string; States: Record<string, unknown> }): StateMachineDefinition =>
@@ -755,6 +755,40 @@ describe('runExecution', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
 
       expect(calls).toHaveLength(1);
+    });
+
+    describe('with fake timers', () => {
+      beforeEach(() => {
+        jest.useFakeTimers();
+      });
+
+      afterEach(() => {
+        jest.useRealTimers();
+      });
+
+      const never = () => new Promise<never>(() => undefined);
+
+      it.each([
+        ['a lambda:invoke task whose function is still running', { Type: 'Task', Resource: INVOKE, Parameters: { FunctionName: 'requestCharge', Payload: {} }, End: true }, never],
+        ['a waiting task whose function is still running', waitingTask({ End: true }), never],
+        ['a waiting task whose token was not answered', waitingTask({ End: true }), () => null],
+      ])('leaves no timer behind when the execution is stopped during %s', async (_case, state, requestCharge) => {
+        let markCalled: () => void = () => undefined;
+        const called = new Promise<void>((resolve) => (markCalled = resolve));
+        const { run } = start(asl({ StartAt: 'AwaitPayment', States: { AwaitPayment: state } }), {
+          requestCharge: () => {
+            markCalled();
+            return requestCharge();
+          },
+        });
+        await called;
+
+        run.stop();
+        await run.result.catch(() => undefined);
+        await Promise.resolve();
+
+        expect(jest.getTimerCount()).toBe(0);
+      });
     });
 
     it('rejects result and closes the waiting token when the execution is stopped', async () => {

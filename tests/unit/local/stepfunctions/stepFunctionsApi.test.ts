@@ -137,7 +137,7 @@ describe('stepFunctionsApi through @aws-sdk/client-sfn', () => {
       )
       .catch((error: unknown) => error);
     expect(unsupported).toBeInstanceOf(InvalidDefinition);
-    expect((unsupported as InvalidDefinition).message).toMatch(/ordering-order-dev-notify, state Notify: Task resource arn:aws:states:::sns:publish/);
+    expect((unsupported as InvalidDefinition).message).toMatch(/state machine ordering-order-dev-notify: state Notify: resource arn:aws:states:::sns:publish is not supported/);
   });
 
   it('returns the running execution for a duplicate start with the same name and input', async () => {

@@ -1,0 +1,335 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { localExports, localResourceResolver, resolveLocally, type Template, type TemplateResource } from './cloudformation/localResources';
+import { LocalDynamo } from './dynamodb/localDynamo';
+import { handleAwsJsonRequest, readBody, type JsonService } from './edge/awsJsonProtocol';
+import { eventBridgeApi } from './eventbridge/eventBridgeApi';
+import { EventBridgeService, TargetDeliveryError, type AcceptedEvent, type TargetDispatcher } from './eventbridge/eventBridgeService';
+import { NO_FAULTS, type FaultPlan } from './faults';
+import { LocalHttpApi } from './http/httpApi';
+import { LambdaRuntime } from './lambda/lambdaRuntime';
+import { startEventSourceMapping, type EventSourceMapping } from './sqs/eventSourceMapping';
+import { sqsApi } from './sqs/sqsApi';
+import { SqsService } from './sqs/sqsService';
+import { stepFunctionsApi } from './stepfunctions/stepFunctionsApi';
+import { StepFunctionsService } from './stepfunctions/stepFunctionsService';
+
+export interface StackArtifacts {
+  /** `ordering-payment-dev`, as CloudFormation would name the stack. */
+  stackName: string;
+  /** The folder whose `.serverless/` holds the template and the function bundles. */
+  dir: string;
+}
+
+export interface LocalCloudOptions {
+  /** Platform first: later stacks import its exports. */
+  stacks: StackArtifacts[];
+  edgePort?: number;
+  httpPort?: number;
+  region?: string;
+  accountId?: string;
+  /** Where function bundles are unzipped. */
+  workDir: string;
+  faults?: FaultPlan;
+  /** Shortens Step Functions retry intervals (tests, chaos). */
+  retryIntervalMs?: number;
+  /** Function output and local cloud notices; defaults to stdout. */
+  log?: (source: string, line: string) => void;
+}
+
+export interface LocalCloud {
+  edgeUrl: string;
+  httpUrl: string;
+  sqs: SqsService;
+  stepFunctions: StepFunctionsService;
+  eventBridge: EventBridgeService;
+  dynamo: LocalDynamo;
+  lambda: LambdaRuntime;
+  http: LocalHttpApi;
+  /** Every event accepted on any bus, in order: the catch-all log the platform stack declares. */
+  eventLog: AcceptedEvent[];
+  /** Declared in the templates, deliberately not emulated (IAM, alarms…): printed at start. */
+  notEmulated: string[];
+  /** Resolves when no delivery, batch or execution is in flight. */
+  whenIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Resource types the local cloud reads but does not emulate, and why that is safe to say out loud. */
+const NOT_EMULATED: Record<string, string> = {
+  'AWS::IAM::Role': 'IAM is not enforced locally (the contract tests check every policy instead)',
+  'AWS::Lambda::Version': 'versions: every invocation runs the packaged code',
+  'AWS::Lambda::Permission': 'resource policies are not enforced',
+  'AWS::SQS::QueuePolicy': 'queue policies are not enforced',
+  'AWS::Logs::ResourcePolicy': 'resource policies are not enforced',
+  'AWS::CloudWatch::Alarm': 'alarms are not evaluated (DLQ depth is visible through GetQueueAttributes)',
+  'AWS::SNS::Topic': 'the alarm topic receives nothing locally',
+  'AWS::Events::Archive': 'the archive keeps nothing locally; the event log does',
+  'AWS::S3::Bucket': 'the deployment bucket: code is read from .serverless/ directly',
+  'AWS::S3::BucketPolicy': 'the deployment bucket policy',
+  'AWS::ApiGatewayV2::Api': 'one local HTTP API serves every stack’s routes',
+  'AWS::ApiGatewayV2::Stage': 'the $default stage only',
+  'AWS::ApiGatewayV2::Integration': 'read through the routes that use it',
+};
+
+/** Properties the local Lambda runtime cannot honour: a function declaring one is refused at start. */
+const REFUSED_FUNCTION_PROPERTIES = ['Layers', 'VpcConfig', 'FileSystemConfigs', 'ImageConfig', 'SnapStart', 'EphemeralStorage'];
+
+const byType = (template: Template, type: string): [string, TemplateResource][] =>
+  Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+
+/**
+ * The local cloud: reads the CloudFormation templates `sls package` wrote and runs what they declare
+ * (tables, bus and rules, queues and event source mappings, state machines, functions, HTTP routes) behind
+ * AWS-compatible endpoints, so the packaged functions run unchanged with the real SDK clients.
+ *
+ * @example
+ * ```ts
+ * const cloud = await startLocalCloud({ stacks, workDir: '.local-cloud', edgePort: 4566, httpPort: 3000 });
+ * ```
+ */
+export const startLocalCloud = async (options: LocalCloudOptions): Promise<LocalCloud> => {
+  const region = options.region ?? 'eu-west-1';
+  const accountId = options.accountId ?? '000000000000';
+  const faults = options.faults ?? NO_FAULTS;
+  const log = options.log ?? ((source, line) => process.stdout.write(`[${source}] ${line}\n`));
+
+  // The edge port must be known before anything is created: queue URLs and function endpoints embed it.
+  const edge = createServer();
+  await new Promise<void>((resolve) => edge.listen(options.edgePort ?? 4566, '127.0.0.1', resolve));
+  const edgeUrl = `http://localhost:${(edge.address() as AddressInfo).port}`;
+
+  const dynamo = new LocalDynamo();
+  await dynamo.start();
+  const sqs = new SqsService({ accountId, region, endpoint: edgeUrl, faults });
+  const lambda = new LambdaRuntime({
+    workDir: options.workDir,
+    faults,
+    log,
+    baseEnvironment: {
+      AWS_ENDPOINT_URL: edgeUrl,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      PATH: process.env.PATH ?? '',
+    },
+  });
+  const stepFunctions = new StepFunctionsService({ invoker: lambda, accountId, region, retryIntervalMs: options.retryIntervalMs });
+  const eventLog: AcceptedEvent[] = [];
+  const logGroups = new Set<string>();
+
+  const dispatcher: TargetDispatcher = {
+    // Synchronous work behind an async interface: a throw must become a rejected delivery.
+    // eslint-disable-next-line @typescript-eslint/require-await
+    async deliver(target, payload, context) {
+      const [, , service = '', , , ...rest] = target.arn.split(':');
+      const resource = rest.join(':');
+      switch (service) {
+        case 'sqs':
+          try {
+            sqs.getQueue(target.arn);
+          } catch {
+            throw new TargetDeliveryError('NO_RESOURCE', `queue ${target.arn} does not exist`, false);
+          }
+          sqs.sendMessage(target.arn, {
+            MessageBody: payload,
+            ...(context.messageAttributes
+              ? { MessageAttributes: Object.fromEntries(Object.entries(context.messageAttributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])) }
+              : {}),
+          });
+          return;
+        case 'lambda':
+          // EventBridge invokes Lambda asynchronously: the delivery succeeds once the invocation is accepted.
+          void lambda.invoke(target.arn, JSON.parse(payload)).catch((error: unknown) => log('lambda', `async invoke of ${target.arn} failed: ${String(error)}`));
+          return;
+        case 'states':
+          stepFunctions.startExecution({ stateMachineArn: target.arn, input: payload });
+          return;
+        case 'logs':
+          if (!logGroups.has(resource.replace(/^log-group:/, '').replace(/:\*$/, ''))) {
+            throw new TargetDeliveryError('NO_RESOURCE', `log group ${target.arn} does not exist`, false);
+          }
+          return;
+        default:
+          throw new TargetDeliveryError('NO_RESOURCE', `the local cloud cannot deliver to ${target.arn}`, false);
+      }
+    },
+  };
+  const eventBridge = new EventBridgeService({ accountId, region, dispatcher, faults, logger: {
+      warn: (message, details) => log('events', `${message} ${JSON.stringify(details ?? {})}`),
+      error: (message, details) => log('events', `${message} ${JSON.stringify(details ?? {})}`),
+    },
+  });
+  eventBridge.onEvent((accepted) => eventLog.push(accepted));
+
+  const http = new LocalHttpApi(lambda);
+  const services: JsonService[] = [eventBridgeApi(eventBridge), sqsApi(sqs), stepFunctionsApi(stepFunctions)];
+  edge.on('request', (request, response) => {
+    void (async () => {
+      const body = await readBody(request);
+      const target = String(request.headers['x-amz-target'] ?? '');
+      if (target.startsWith('DynamoDB_20120810.')) dynamo.proxy(request, body, response);
+      else if (target) await handleAwsJsonRequest(services, target, body, response);
+      else {
+        response.writeHead(400, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ __type: 'UnknownOperationException', message: 'the local cloud serves AWS JSON-protocol requests (X-Amz-Target)' }));
+      }
+    })();
+  });
+
+  const notEmulated: string[] = [];
+  const mappings: EventSourceMapping[] = [];
+  let exports: Record<string, string> = {};
+
+  for (const stack of options.stacks) {
+    const templateFile = path.join(stack.dir, '.serverless/cloudformation-template-update-stack.json');
+    if (!existsSync(templateFile)) throw new Error(`${stack.stackName}: ${templateFile} is missing; run npm run package`);
+    const template = JSON.parse(readFileSync(templateFile, 'utf8')) as Template;
+    const resolver = localResourceResolver(template, stack.stackName, { region, accountId, endpoint: edgeUrl, exports });
+    const resolve = (value: unknown) => resolveLocally(value, resolver);
+    const props = (resource: TemplateResource) => resolve(resource.Properties ?? {}) as Record<string, unknown>;
+    const where = (logicalId: string) => `${stack.stackName}/${logicalId}`;
+
+    const handled = new Set([
+      'AWS::Events::EventBus',
+      'AWS::Events::Rule',
+      'AWS::SQS::Queue',
+      'AWS::DynamoDB::Table',
+      'AWS::Lambda::Function',
+      'AWS::Lambda::EventSourceMapping',
+      'AWS::StepFunctions::StateMachine',
+      'AWS::ApiGatewayV2::Route',
+      'AWS::Logs::LogGroup',
+      ...Object.keys(NOT_EMULATED),
+    ]);
+    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+      if (!handled.has(resource.Type)) throw new Error(`${where(logicalId)}: resource type ${resource.Type} is not supported by the local cloud`);
+      const reason = NOT_EMULATED[resource.Type];
+      if (reason && !notEmulated.includes(`${resource.Type}: ${reason}`)) notEmulated.push(`${resource.Type}: ${reason}`);
+    }
+
+    for (const [, resource] of byType(template, 'AWS::Logs::LogGroup')) logGroups.add(String(props(resource).LogGroupName));
+    for (const [logicalId, resource] of byType(template, 'AWS::Events::EventBus')) {
+      const { Name, ...rest } = props(resource);
+      if (Object.keys(rest).length > 0) throw new Error(`${where(logicalId)}: event bus properties ${Object.keys(rest).join(', ')} are not supported locally`);
+      eventBridge.createEventBus({ Name: String(Name) });
+    }
+
+    // Dead-letter queues first: a redrive policy must point at an existing queue.
+    const queues = byType(template, 'AWS::SQS::Queue').map(([logicalId, resource]) => ({ logicalId, properties: props(resource) }));
+    for (const { logicalId, properties } of [...queues].sort((a, b) => Number(Boolean(a.properties.RedrivePolicy)) - Number(Boolean(b.properties.RedrivePolicy)))) {
+      // Tags are metadata, not queue attributes.
+      const { QueueName, Tags, ...attributes } = properties;
+      try {
+        sqs.createQueue(String(QueueName), attributes);
+      } catch (error) {
+        throw new Error(`${where(logicalId)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    }
+
+    for (const [logicalId, resource] of byType(template, 'AWS::DynamoDB::Table')) await dynamo.createTable(where(logicalId), props(resource));
+
+    for (const [logicalId, resource] of byType(template, 'AWS::Lambda::Function')) {
+      const properties = props(resource);
+      const refused = REFUSED_FUNCTION_PROPERTIES.filter((name) => name in properties);
+      if (refused.length > 0) throw new Error(`${where(logicalId)}: ${refused.join(', ')} not supported by the local Lambda runtime`);
+      if (!String(properties.Runtime).startsWith('nodejs')) throw new Error(`${where(logicalId)}: runtime ${String(properties.Runtime)} is not supported locally`);
+      const code = properties.Code as { S3Key?: string };
+      const name = String(properties.FunctionName);
+      lambda.register({
+        name,
+        arn: `arn:aws:lambda:${region}:${accountId}:function:${name}`,
+        zipPath: path.join(stack.dir, '.serverless', path.basename(code.S3Key ?? `${logicalId}.zip`)),
+        handler: String(properties.Handler),
+        environment: Object.fromEntries(Object.entries(((properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {})).map(([k, v]) => [k, String(v)])),
+        timeoutSeconds: Number(properties.Timeout ?? 3),
+        memorySize: Number(properties.MemorySize ?? 128),
+      });
+    }
+
+    for (const [logicalId, resource] of byType(template, 'AWS::StepFunctions::StateMachine')) {
+      const properties = props(resource);
+      try {
+        stepFunctions.createStateMachine({
+          name: String(properties.StateMachineName),
+          definition: String(properties.DefinitionString),
+          type: (properties.StateMachineType as 'STANDARD' | 'EXPRESS' | undefined) ?? 'STANDARD',
+        });
+      } catch (error) {
+        throw new Error(`${where(logicalId)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    }
+
+    for (const [logicalId, resource] of byType(template, 'AWS::Events::Rule')) {
+      const { Name, EventBusName = 'default', EventPattern, State, Description, Targets, ...rest } = props(resource) as Record<string, unknown> & { EventBusName?: string };
+      if (Object.keys(rest).length > 0) throw new Error(`${where(logicalId)}: rule properties ${Object.keys(rest).join(', ')} are not supported locally`);
+      eventBridge.putRule({ Name: String(Name), EventBusName, EventPattern: EventPattern as object, State: (State as 'ENABLED' | undefined) ?? 'ENABLED', Description: Description as string | undefined });
+      const result = eventBridge.putTargets({ Rule: String(Name), EventBusName, Targets: Targets as never });
+      if (result.FailedEntryCount > 0) throw new Error(`${where(logicalId)}: targets refused: ${JSON.stringify(result.FailedEntries)}`);
+    }
+
+    for (const [logicalId, resource] of byType(template, 'AWS::Lambda::EventSourceMapping')) {
+      const properties = props(resource);
+      const source = String(properties.EventSourceArn);
+      if (!source.startsWith('arn:aws:sqs:')) throw new Error(`${where(logicalId)}: event source ${source} is not supported locally (SQS only)`);
+      if (properties.Enabled === false) continue;
+      mappings.push(
+        startEventSourceMapping({
+          sqs,
+          queueArn: source,
+          functionName: String(properties.FunctionName),
+          invoker: lambda,
+          batchSize: Number(properties.BatchSize ?? 10),
+          maximumBatchingWindowSeconds: Number(properties.MaximumBatchingWindowInSeconds ?? 0),
+          reportBatchItemFailures: ((properties.FunctionResponseTypes ?? []) as string[]).includes('ReportBatchItemFailures'),
+          onBatchError: (error) => log('sqs', `${where(logicalId)}: ${error.message}`),
+        }),
+      );
+    }
+
+    const integrations = Object.fromEntries(byType(template, 'AWS::ApiGatewayV2::Integration').map(([logicalId, resource]) => [logicalId, props(resource)]));
+    for (const [logicalId, resource] of byType(template, 'AWS::ApiGatewayV2::Route')) {
+      const { RouteKey, Target } = props(resource);
+      const integration = integrations[String(Target).replace(/^integrations\//, '')];
+      if (!integration) throw new Error(`${where(logicalId)}: route target ${String(Target)} is not a Lambda integration of this stack`);
+      if (integration.PayloadFormatVersion !== '2.0') throw new Error(`${where(logicalId)}: payload format ${String(integration.PayloadFormatVersion)} is not supported locally (2.0 only)`);
+      http.addRoute({ routeKey: String(RouteKey), functionArn: String(integration.IntegrationUri), payloadFormatVersion: '2.0', timeoutMs: Number(integration.TimeoutInMillis ?? 30_000) });
+    }
+
+    exports = { ...exports, ...localExports(template, resolver) };
+  }
+
+  const httpPort = await http.listen(options.httpPort ?? 3000);
+  notEmulated.push(...dynamo.notEnforced);
+
+  return {
+    edgeUrl,
+    httpUrl: `http://localhost:${httpPort}`,
+    sqs,
+    stepFunctions,
+    eventBridge,
+    dynamo,
+    lambda,
+    http,
+    eventLog,
+    notEmulated,
+    async whenIdle() {
+      await Promise.all([eventBridge.whenIdle(), stepFunctions.whenIdle()]);
+    },
+    async stop() {
+      await http.close();
+      await Promise.all(mappings.map((mapping) => mapping.stop()));
+      await stepFunctions.stop();
+      eventBridge.stop();
+      sqs.close();
+      await lambda.stop();
+      await dynamo.stop();
+      await new Promise<void>((resolve) => edge.close(() => resolve()));
+    },
+  };
+};
+
