@@ -1,12 +1,15 @@
 /**
  * `npm run package`: packages the five stacks with the Serverless Framework (osls), offline and without
- * credentials, two at a time (esbuild is CPU-bound; CI has two cores). Extra arguments go to every
- * `sls package` (e.g. `-- --stage prod`).
+ * credentials, two at a time (esbuild is CPU-bound; CI has two cores). Stack names among the arguments
+ * select stacks (`npm run package -- order payment`); other arguments go to every `sls package`
+ * (e.g. `-- --stage prod`).
  */
 import { spawn } from 'node:child_process';
 import { STACKS } from './stacks';
 
-const slsArgs = ['package', ...process.argv.slice(2)];
+const stackNames = new Set<string>(STACKS.map((stack) => stack.name));
+const selected = process.argv.slice(2).filter((arg) => stackNames.has(arg));
+const slsArgs = ['package', ...process.argv.slice(2).filter((arg) => !stackNames.has(arg))];
 const concurrency = 2;
 
 const packageStack = ({ name, dir }: (typeof STACKS)[number]) =>
@@ -28,7 +31,7 @@ const packageStack = ({ name, dir }: (typeof STACKS)[number]) =>
   });
 
 const main = async () => {
-  const queue = [...STACKS];
+  const queue = STACKS.filter((stack) => selected.length === 0 || selected.includes(stack.name));
   const worker = async () => {
     for (let stack = queue.shift(); stack; stack = queue.shift()) await packageStack(stack);
   };

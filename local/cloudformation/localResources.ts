@@ -48,6 +48,11 @@ export const localResourceResolver = (template: Template, stackName: string, env
       const name = property(id, 'FunctionName');
       return { ref: name, attributes: { Arn: () => arn('lambda', `function:${name}`) } };
     },
+    // Every packaged function exports its version; locally there is one version, the packaged code.
+    'AWS::Lambda::Version': (id) => {
+      const functionName = property(id, 'FunctionName');
+      return { ref: arn('lambda', `function:${functionName}:1`), attributes: { Version: () => '1' } };
+    },
     'AWS::SQS::Queue': (id) => {
       const name = property(id, 'QueueName');
       return {
@@ -92,7 +97,8 @@ export const localResourceResolver = (template: Template, stackName: string, env
       return { ref: name, attributes: { Arn: () => `arn:aws:s3:::${name}` } };
     },
     'AWS::IAM::Role': (id) => {
-      const name = property(id, 'RoleName');
+      // CloudFormation names an unnamed role after the stack and logical id; so does the local cloud.
+      const name = resource(id).Properties?.RoleName === undefined ? `${stackName}-${id}` : property(id, 'RoleName');
       return { ref: name, attributes: { Arn: () => `arn:aws:iam::${env.accountId}:role/${name}` } };
     },
   };

@@ -1,0 +1,39 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../local/cloud';
+import { ROOT, STACKS, templatePath } from './stacks';
+
+export const STAGE = 'dev';
+
+/** Newest modification time under the given paths (files or folders, skipping generated output). */
+const newestSource = (paths: string[]): number => {
+  let newest = 0;
+  const visit = (entry: string) => {
+    if (!existsSync(entry)) return;
+    const stats = statSync(entry);
+    if (stats.isDirectory()) {
+      for (const child of readdirSync(entry)) if (!['node_modules', '.serverless', '.esbuild'].includes(child)) visit(path.join(entry, child));
+    } else newest = Math.max(newest, stats.mtimeMs);
+  };
+  paths.forEach(visit);
+  return newest;
+};
+
+/** The stacks whose packaged template is missing or older than the code and configuration it was built from. */
+export const stalePackages = (): string[] => {
+  const sharedInputs = ['shared', 'services/common.yml', 'services/subscriptions.js', 'package-lock.json'].map((p) => path.join(ROOT, p));
+  return STACKS.filter(({ name, dir }) => {
+    const template = templatePath(name);
+    if (!existsSync(template)) return true;
+    const inputs = name === 'platform' ? [path.join(ROOT, 'serverless.yml')] : [dir, ...sharedInputs];
+    return newestSource(inputs) > statSync(template).mtimeMs;
+  }).map(({ name }) => name);
+};
+
+/** Starts the local cloud on the packaged stacks of this repository, platform first. */
+export const startProjectCloud = (options: Partial<LocalCloudOptions> = {}): Promise<LocalCloud> =>
+  startLocalCloud({
+    stacks: STACKS.map(({ name, dir }) => ({ stackName: name === 'platform' ? `ordering-platform-${STAGE}` : `ordering-${name}-${STAGE}`, dir })),
+    workDir: path.join(ROOT, '.local-cloud/functions'),
+    ...options,
+  });
