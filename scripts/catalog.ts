@@ -23,7 +23,7 @@ export const eventJsonSchema = (contract: EventContract) => ({
   properties: {
     source: { const: contract.source },
     'detail-type': { const: contract.detailType },
-    detail: (({ $schema: _ignored, ...schema }) => schema)(z.toJSONSchema(contract.detail) as Record<string, unknown>),
+    detail: (({ $schema: _ignored, ...schema }) => schema)(z.toJSONSchema(contract.detail)),
   },
 });
 
@@ -38,26 +38,42 @@ interface FieldRow {
   rules: string;
 }
 
-const fieldRows = (schema: Record<string, unknown>, prefix: string): FieldRow[] => {
-  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
-  const required = new Set((schema.required ?? []) as string[]);
-  return Object.entries(properties).flatMap(([name, property]) => {
+/** The parts of a generated JSON Schema node the catalog page shows. */
+interface SchemaNode {
+  type?: string;
+  properties?: Record<string, SchemaNode>;
+  required?: string[];
+  items?: SchemaNode;
+  enum?: (string | number)[];
+  const?: string | number | boolean;
+  format?: string;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+}
+
+const describeRules = (node: SchemaNode): string =>
+  [
+    node.enum ? `one of ${node.enum.map((value) => `\`${String(value)}\``).join(', ')}` : '',
+    node.const === undefined ? '' : `= \`${String(node.const)}\``,
+    node.format ? `format ${node.format}` : '',
+    node.pattern && !node.format ? `pattern \`${node.pattern}\`` : '',
+    node.minimum === undefined ? '' : `≥ ${String(node.minimum)}`,
+    node.maximum === undefined ? '' : `≤ ${String(node.maximum)}`,
+    node.minItems === undefined ? '' : `${String(node.minItems)}..${node.maxItems === undefined ? 'n' : String(node.maxItems)} items`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+
+const fieldRows = (schema: SchemaNode, prefix: string): FieldRow[] => {
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties ?? {}).flatMap(([name, property]) => {
     const field = `${prefix}${name}`;
-    const items = property.items as Record<string, unknown> | undefined;
-    const type = property.type === 'array' ? `${String(items?.type ?? 'any')}[]` : String(property.type ?? (property.enum ? 'enum' : 'any'));
-    const rules = [
-      property.enum ? `one of ${(property.enum as string[]).map((v) => `\`${v}\``).join(', ')}` : '',
-      property.const !== undefined ? `= \`${String(property.const)}\`` : '',
-      property.format ? `format ${String(property.format)}` : '',
-      property.pattern && !property.format ? `pattern \`${String(property.pattern)}\`` : '',
-      property.minimum !== undefined ? `≥ ${String(property.minimum)}` : '',
-      property.maximum !== undefined ? `≤ ${String(property.maximum)}` : '',
-      property.minItems !== undefined ? `${String(property.minItems)}..${String(property.maxItems ?? 'n')} items` : '',
-    ]
-      .filter(Boolean)
-      .join('; ');
-    const row = { field, type, required: required.has(name), rules };
-    const nested = property.type === 'object' ? property : items?.type === 'object' ? items : undefined;
+    const type = property.type === 'array' ? `${property.items?.type ?? 'any'}[]` : (property.type ?? (property.enum ? 'enum' : 'any'));
+    const row = { field, type, required: required.has(name), rules: describeRules(property) };
+    const nested = property.type === 'object' ? property : property.items?.type === 'object' ? property.items : undefined;
     return [row, ...(nested ? fieldRows(nested, `${field}${property.type === 'array' ? '[]' : ''}.`) : [])];
   });
 };
@@ -87,7 +103,7 @@ export const renderEventsPage = (subscriptions: Subscription[]): string => {
   }
   for (const contract of catalog) {
     const consumers = consumersOf(contract, subscriptions);
-    const detail = z.toJSONSchema(contract.detail) as unknown as { properties: { data: Record<string, unknown> } };
+    const detail = z.toJSONSchema(contract.detail) as unknown as { properties: { data: SchemaNode } };
     lines.push(
       '',
       `## ${contract.detailType}`,

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../local/cloud';
+import { startCarrierSimulator } from '../local/simulators/carrier';
 import { ROOT, STACKS, templatePath } from './stacks';
 
 export const STAGE = 'dev';
@@ -30,10 +31,26 @@ export const stalePackages = (): string[] => {
   }).map(({ name }) => name);
 };
 
-/** Starts the local cloud on the packaged stacks of this repository, platform first. */
-export const startProjectCloud = (options: Partial<LocalCloudOptions> = {}): Promise<LocalCloud> =>
-  startLocalCloud({
+/** The simulated carrier's pace: well inside the dev stage's dispatch (10 s) and delivery (20 s) timeouts. */
+export const CARRIER_PACE = { dispatchAfterSeconds: 1, deliveryAfterSeconds: 2 };
+
+/**
+ * Starts the local cloud on the packaged stacks of this repository (platform first), seeds the inventory
+ * and lets the simulated carrier answer shipments through the real webhook.
+ */
+export const startProjectCloud = async (options: Partial<LocalCloudOptions> = {}): Promise<LocalCloud> => {
+  const cloud = await startLocalCloud({
     stacks: STACKS.map(({ name, dir }) => ({ stackName: name === 'platform' ? `ordering-platform-${STAGE}` : `ordering-${name}-${STAGE}`, dir })),
     workDir: path.join(ROOT, '.local-cloud/functions'),
     ...options,
   });
+  await cloud.lambda.invoke(`ordering-inventory-${STAGE}-seedStock`, {});
+  const carrier = startCarrierSimulator({
+    eventBridge: cloud.eventBridge,
+    webhookUrl: `${cloud.httpUrl}/carrier/callbacks`,
+    ...CARRIER_PACE,
+    log: (line) => (options.log ?? console.log)('carrier', line),
+  });
+  const stop = cloud.stop.bind(cloud);
+  return { ...cloud, stop: async () => { carrier.stop(); await stop(); } };
+};

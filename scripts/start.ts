@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { ROOT } from './stacks';
-import { STAGE, stalePackages, startProjectCloud } from './localCloud';
+import { CARRIER_PACE, STAGE, stalePackages, startProjectCloud } from './localCloud';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -20,7 +20,6 @@ const main = async () => {
     edgePort: Number(process.env.LOCAL_CLOUD_EDGE_PORT ?? 4566),
     httpPort: Number(process.env.LOCAL_CLOUD_HTTP_PORT ?? 3000),
   });
-  await cloud.lambda.invoke(`ordering-inventory-${STAGE}-seedStock`, {});
 
   console.log(`
 Local cloud running (stage ${STAGE}), from the packaged templates:
@@ -28,6 +27,8 @@ Local cloud running (stage ${STAGE}), from the packaged templates:
     e.g. AWS_ENDPOINT_URL=${cloud.edgeUrl} AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
   HTTP API: ${cloud.httpUrl}
 ${cloud.http.listRoutes().map((route) => `    ${route}`).join('\n')}
+  Simulated carrier: dispatches ${CARRIER_PACE.dispatchAfterSeconds} s and delivers ${CARRIER_PACE.deliveryAfterSeconds} s after a shipment is created
+    (postal codes LOST…, STUCK…, SWAP…, ECHO…, REJECT…, FLAKY… choose other behaviours)
   Functions: ${cloud.lambda.definitions().length}, state machines: ${cloud.stepFunctions.listStateMachines().stateMachines.length}, queues: ${cloud.sqs.listQueues().length}
 Not emulated (declared, deliberately ignored):
 ${cloud.notEmulated.map((line) => `  - ${line}`).join('\n')}

@@ -70,9 +70,12 @@ describe.each(STACKS.filter((stack) => stack.name !== 'platform').map((stack) =>
   it('gives every work queue a DLQ through a redrive policy', () => {
     const workQueues = queues.filter(([id]) => !id.endsWith('DeadLetterQueue'));
 
-    for (const [id, queue] of workQueues) {
-      expect({ id, redrive: queue.Properties?.RedrivePolicy }).toEqual({ id, redrive: expect.objectContaining({ maxReceiveCount: expect.any(Number) }) });
-    }
+    const withoutRedrive = workQueues
+      .filter(([, queue]) => typeof (queue.Properties?.RedrivePolicy as { maxReceiveCount?: unknown } | undefined)?.maxReceiveCount !== 'number')
+      .map(([id]) => id);
+
+    expect(workQueues.length).toBeGreaterThan(0);
+    expect(withoutRedrive).toEqual([]);
   });
 
   it('alarms on the depth of every DLQ', () => {

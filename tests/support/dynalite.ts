@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { AddressInfo } from 'node:net';
-import { localResourceResolver, resolveLocally, type Template } from '../../local/cloudformation/localResources';
+import { localResourceResolver, resolveLocally } from '../../local/cloudformation/localResources';
 import { readPackagedTemplate, type StackName } from '../../scripts/stacks';
 import { LOCAL } from './workflows';
 
@@ -24,7 +24,7 @@ export const startDynamo = async (stacks: Exclude<StackName, 'platform'>[]): Pro
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: LOCAL.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   for (const stack of stacks) {
-    const template = readPackagedTemplate(stack) as unknown as Template;
+    const template = readPackagedTemplate(stack);
     const resolver = localResourceResolver(template, `ordering-${stack}-dev`, { ...LOCAL, exports: {} });
     for (const resource of Object.values(template.Resources)) {
       if (resource.Type !== 'AWS::DynamoDB::Table') continue;

@@ -1,5 +1,5 @@
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { localExports, localResourceResolver, resolveLocally, type Template } from '../../local/cloudformation/localResources';
+import { localExports, localResourceResolver, resolveLocally } from '../../local/cloudformation/localResources';
 import { runExecution, TaskTokens, type RunningExecution } from '../../local/stepfunctions/runExecution';
 import { readPackagedTemplate, STACKS, type StackName } from '../../scripts/stacks';
 
@@ -9,7 +9,7 @@ export const LOCAL = { region: 'eu-west-1', accountId: '000000000000', endpoint:
 export type TaskHandler = (payload: never) => Promise<unknown>;
 
 const platformExports = (): Record<string, string> => {
-  const template = readPackagedTemplate('platform') as unknown as Template;
+  const template = readPackagedTemplate('platform');
   return localExports(template, localResourceResolver(template, 'ordering-platform-dev', { ...LOCAL, exports: {} }));
 };
 
@@ -18,7 +18,7 @@ const platformExports = (): Record<string, string> => {
  * function references resolved to local ARNs. Tests run this, never a copy of the ASL.
  */
 export const loadWorkflow = (stack: Exclude<StackName, 'platform'>, workflow: string) => {
-  const template = readPackagedTemplate(stack) as unknown as Template;
+  const template = readPackagedTemplate(stack);
   const stackName = `ordering-${stack}-dev`;
   const resolver = localResourceResolver(template, stackName, { ...LOCAL, exports: platformExports() });
   const entry = Object.entries(template.Resources).find(
@@ -27,11 +27,13 @@ export const loadWorkflow = (stack: Exclude<StackName, 'platform'>, workflow: st
       resolveLocally(resource.Properties?.StateMachineName, resolver) === `${stackName}-${workflow}`,
   );
   if (!entry) throw new Error(`${stack} has no state machine named ${stackName}-${workflow}; run npm run package`);
-  const definition = JSON.parse(String(resolveLocally(entry[1].Properties?.DefinitionString, resolver))) as StateMachineDefinition;
+  const definition = JSON.parse(resolveLocally(entry[1].Properties?.DefinitionString, resolver) as string) as StateMachineDefinition;
   /** `ordering-payment-dev-chargePayment` or its ARN → `chargePayment`, the function key and handler file name. */
   const functionKey = (nameOrArn: string) => (nameOrArn.split(':').pop() ?? '').replace(`${stackName}-`, '');
   return { definition, stateMachineArn: `arn:aws:states:${LOCAL.region}:${LOCAL.accountId}:stateMachine:${stackName}-${workflow}`, functionKey };
 };
+
+const validatedDefinitions = new Set<string>();
 
 export interface WorkflowRun extends RunningExecution {
   taskTokens: TaskTokens;
@@ -67,7 +69,12 @@ export const runWorkflow = ({
   executionName?: string;
 }): WorkflowRun => {
   const { definition, stateMachineArn, functionKey } = loadWorkflow(stack, workflow);
+  // The interpreter validates a definition in up to a second; once per definition and test file is enough.
+  const key = JSON.stringify(definition);
+  const validated = validatedDefinitions.has(key);
+  validatedDefinitions.add(key);
   const run = runExecution({
+    validated,
     definition,
     input,
     executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`,

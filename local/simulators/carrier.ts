@@ -1,0 +1,68 @@
+import { callbackPlanFor } from '../../services/shipping/src/domain/carrierSimulator';
+import type { AcceptedEvent, EventBridgeService } from '../eventbridge/eventBridgeService';
+
+export interface CarrierSimulatorOptions {
+  eventBridge: EventBridgeService;
+  /** Where the carrier posts its callbacks: the shipping service's webhook. */
+  webhookUrl: string;
+  dispatchAfterSeconds: number;
+  deliveryAfterSeconds: number;
+  log?: (line: string) => void;
+}
+
+interface Detail {
+  data: { orderId: string; shipmentId?: string; shippingAddress?: { postalCode: string } };
+}
+
+/**
+ * Plays the external carrier for the local cloud: it learns the address from OrderConfirmed, and when a
+ * shipment is created it posts the callbacks the simulated carrier's rules plan (dispatched, delivered;
+ * none for a lost parcel; swapped or repeated for the other scenarios) to the real webhook, retrying any
+ * answer but 2xx as a carrier would.
+ */
+export const startCarrierSimulator = ({ eventBridge, webhookUrl, dispatchAfterSeconds, deliveryAfterSeconds, log = () => undefined }: CarrierSimulatorOptions) => {
+  const postalCodes = new Map<string, string>();
+  const timers = new Set<NodeJS.Timeout>();
+  let stopped = false;
+
+  const post = async (body: unknown, attempt = 1): Promise<void> => {
+    if (stopped) return;
+    const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => undefined);
+    if (response?.ok) return;
+    if (attempt >= 5) {
+      log(`carrier gave up on callback ${JSON.stringify(body)} (last status ${String(response?.status)})`);
+      return;
+    }
+    schedule(() => post(body, attempt + 1), 200 * attempt);
+  };
+
+  const schedule = (task: () => Promise<void>, delayMs: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      void task();
+    }, delayMs);
+    timers.add(timer);
+  };
+
+  const unsubscribe = eventBridge.onEvent(({ event }: AcceptedEvent) => {
+    const detail = event.detail as unknown as Detail;
+    if (event['detail-type'] === 'OrderConfirmed' && detail.data.shippingAddress) {
+      postalCodes.set(detail.data.orderId, detail.data.shippingAddress.postalCode);
+    }
+    if (event['detail-type'] === 'ShipmentCreated' && detail.data.shipmentId) {
+      const plan = callbackPlanFor(
+        { shipmentId: detail.data.shipmentId, postalCode: postalCodes.get(detail.data.orderId) ?? '', bookedAt: new Date() },
+        { dispatchAfterSeconds, deliveryAfterSeconds },
+      );
+      for (const { afterSeconds, body } of plan) schedule(() => post(body), afterSeconds * 1000);
+    }
+  });
+
+  return {
+    stop() {
+      stopped = true;
+      unsubscribe();
+      for (const timer of timers) clearTimeout(timer);
+    },
+  };
+};
