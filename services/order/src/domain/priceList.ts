@@ -8,13 +8,16 @@ export const CURRENCY = 'EUR';
  * A Map, not an object literal, so a sku such as `constructor` cannot find a price on Object's prototype.
  */
 export const PRICE_LIST: ReadonlyMap<string, number> = new Map([
+  // The same catalogue inventory stocks (services/inventory/src/domain/stockSeed.ts): order owns the prices,
+  // inventory the quantities.
   ['espresso-beans-1kg', 2450],
+  ['filter-beans-1kg', 2150],
   ['ceramic-cup', 900],
   ['milk-frother', 3900],
-  ['filter-papers', 350],
-  ['grinder', 8900],
-  ['limited-edition-beans', 4200],
-  ['sold-out-mug', 1500],
+  ['filter-papers', 450],
+  ['grinder', 12900],
+  ['limited-edition-beans', 3200],
+  ['seasonal-gift-box', 4900],
 ]);
 
 /** The unit price of a sku, or `undefined` when the shop does not sell it. */

@@ -29,20 +29,6 @@ describe('the packaged order stack', () => {
     expect([...(pattern['detail-type'] ?? [])].sort()).toEqual(outcomeContracts.map((c) => c.detailType).sort());
   });
 
-  it('gives every function its own role that grants no wildcard action or resource', () => {
-    expect(functions).toHaveLength(functionKeys.length);
-    for (const [, fn] of functions) {
-      const role = (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
-      const statements = statementsOf(role);
-
-      expect(statements.length).toBeGreaterThan(0);
-      for (const statement of statements) {
-        expect([statement.Action].flat()).not.toContain('*');
-        expect(JSON.stringify(statement.Resource)).not.toBe('"*"');
-      }
-    }
-  });
-
   it('lets only advanceOrder publish, and only as ordering.order on the ordering bus', () => {
     const publishers = resources
       .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')

@@ -1,20 +1,22 @@
+import { STOCK_SEED } from '../../../../../services/inventory/src/domain/stockSeed';
 import { CURRENCY, PRICE_LIST, priceOf } from '../../../../../services/order/src/domain/priceList';
 
 describe('priceOf', () => {
   it.each([
     ['espresso-beans-1kg', 2450],
+    ['filter-beans-1kg', 2150],
     ['ceramic-cup', 900],
     ['milk-frother', 3900],
-    ['filter-papers', 350],
-    ['grinder', 8900],
-    ['limited-edition-beans', 4200],
-    ['sold-out-mug', 1500],
+    ['filter-papers', 450],
+    ['grinder', 12900],
+    ['limited-edition-beans', 3200],
+    ['seasonal-gift-box', 4900],
   ])('returns %s at %i EUR cents when the shop sells it', (sku, amount) => {
     expect(priceOf(sku)).toEqual({ amount, currency: 'EUR' });
   });
 
-  it('lists exactly the seven products the shop sells', () => {
-    expect([...PRICE_LIST.keys()]).toHaveLength(7);
+  it('sells exactly the products inventory stocks', () => {
+    expect([...PRICE_LIST.keys()].sort()).toEqual(STOCK_SEED.map((item) => item.sku).sort());
     expect(CURRENCY).toBe('EUR');
   });
 
