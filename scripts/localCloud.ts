@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../local/cloud';
@@ -29,6 +30,15 @@ export const stalePackages = (): string[] => {
     const inputs = name === 'platform' ? [path.join(ROOT, 'serverless.yml')] : [dir, ...sharedInputs];
     return newestSource(inputs) > statSync(template).mtimeMs;
   }).map(({ name }) => name);
+};
+
+/** Packages the stacks whose templates are stale (all of them on a fresh clone); exits on failure. */
+export const ensurePackaged = (): void => {
+  const stale = stalePackages();
+  if (stale.length === 0) return;
+  console.log(`packaging ${stale.join(', ')} (templates missing or older than their sources)…`);
+  const result = spawnSync('npx', ['--no-install', 'tsx', 'scripts/packageAll.ts', ...stale], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
 };
 
 /** The simulated carrier's pace: well inside the dev stage's dispatch (10 s) and delivery (20 s) timeouts. */

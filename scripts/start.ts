@@ -3,19 +3,12 @@
  * local cloud on what the templates declare, seeds the inventory, and prints every URL it serves.
  * Ports: LOCAL_CLOUD_EDGE_PORT (4566), LOCAL_CLOUD_HTTP_PORT (3000).
  */
-import { spawnSync } from 'node:child_process';
-import { ROOT } from './stacks';
-import { CARRIER_PACE, STAGE, stalePackages, startProjectCloud } from './localCloud';
+import { CARRIER_PACE, ensurePackaged, STAGE, startProjectCloud } from './localCloud';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const main = async () => {
-  const stale = stalePackages();
-  if (stale.length > 0) {
-    console.log(`packaging ${stale.join(', ')} (templates older than their sources)…`);
-    const result = spawnSync('npx', ['--no-install', 'tsx', 'scripts/packageAll.ts', ...stale], { cwd: ROOT, stdio: 'inherit' });
-    if (result.status !== 0) process.exit(result.status ?? 1);
-  }
+  ensurePackaged();
   const cloud = await startProjectCloud({
     edgePort: Number(process.env.LOCAL_CLOUD_EDGE_PORT ?? 4566),
     httpPort: Number(process.env.LOCAL_CLOUD_HTTP_PORT ?? 3000),
