@@ -9,11 +9,12 @@ export interface Subscription {
   pattern: Record<string, unknown>;
 }
 
-/** Every EventBridge rule of every packaged service stack: the subscriptions as they would be deployed. */
+/** Every event-pattern rule of every packaged service stack: the subscriptions as they would be deployed. */
 export const packagedSubscriptions = (): Subscription[] =>
   STACKS.filter((stack) => stack.name !== 'platform').flatMap(({ name }) =>
     Object.entries(readPackagedTemplate(name).Resources)
-      .filter(([, resource]) => resource.Type === 'AWS::Events::Rule')
+      // A scheduled rule (ScheduleExpression, no pattern) fires on time and subscribes to no event.
+      .filter(([, resource]) => resource.Type === 'AWS::Events::Rule' && resource.Properties?.EventPattern !== undefined)
       .map(([logicalId, resource]) => {
         const base = logicalId.replace(/Rule$/, '');
         return {

@@ -4,7 +4,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseEvent, type EventContract, type EventOf } from '#shared/contracts';
-import { isTransient } from '#shared/errors';
+import { InvalidEventError, isTransient } from '#shared/errors';
 import type { Logger, Tracer } from '#shared/logging';
 import { captureInvocation } from '#shared/runtime';
 import type { DeadLetterPort } from './deadLetters';
@@ -64,7 +64,7 @@ export const consumeEvents = <const C extends readonly EventContract[]>({
 
     let event: EventOf<C[number]>;
     try {
-      event = parseEvent(contracts, JSON.parse(record.body) as unknown);
+      event = parseEvent(contracts, parseBody(record.body));
     } catch (error) {
       await deadLetter(asError(error), recordLogger);
       return;
@@ -103,6 +103,15 @@ export const consumeEvents = <const C extends readonly EventContract[]>({
     .use(captureInvocation())
     .use(injectLambdaContext(logger))
     .use(captureLambdaHandler(tracer));
+};
+
+/** A body that is not JSON is an invalid event like any other, named so in the DLQ. */
+const parseBody = (body: string): unknown => {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch (error) {
+    throw new InvalidEventError(`message body is not JSON: ${asError(error).message}`, [], { cause: error });
+  }
 };
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

@@ -15,13 +15,25 @@ export const json = (statusCode: number, body: unknown, headers: Record<string, 
   body: JSON.stringify(body),
 });
 
-/** A 4xx whose message lists every problem, so a client fixes them all at once. */
-export const problem = (statusCode: number, issues: string[]): ApiResult => json(statusCode, { message: issues.join('; '), issues });
+/** Issues echoed back at most, each cut short: a hostile body must not make the answer exceed Lambda's 6 MB. */
+const MAX_ISSUES = 20;
+const MAX_ISSUE_LENGTH = 200;
+
+/** A 4xx whose message lists the problems (the first twenty), so a client fixes them all at once. */
+export const problem = (statusCode: number, issues: string[]): ApiResult => {
+  const shown = issues.slice(0, MAX_ISSUES).map((issue) => (issue.length > MAX_ISSUE_LENGTH ? `${issue.slice(0, MAX_ISSUE_LENGTH)}…` : issue));
+  if (issues.length > MAX_ISSUES) shown.push(`…and ${issues.length - MAX_ISSUES} more`);
+  return json(statusCode, { message: shown.join('; '), issues: shown });
+};
+
+/** An order request is a few hundred bytes; refusing big bodies before parsing bounds the work a request costs. */
+export const MAX_BODY_BYTES = 64 * 1024;
 
 /** The request body as JSON, or the issue that names why it is not. */
 export const jsonBody = (event: ApiEvent): { ok: true; value: unknown } | { ok: false; issues: string[] } => {
   if (event.body === undefined || event.body === '') return { ok: false, issues: ['body: is required'] };
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) return { ok: false, issues: [`body: must be at most ${MAX_BODY_BYTES} bytes`] };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {

@@ -151,7 +151,8 @@ describe('consumeEvents', () => {
     expect(handle).not.toHaveBeenCalled();
     expect(deadLetters.sent).toHaveLength(1);
     expect(deadLetters.sent[0]).toMatchObject({ messageId: 'm-1', body: '{"detail-type": "OrderPl', failedAt: NOW });
-    expect(deadLetters.sent[0]?.error).toBeInstanceOf(SyntaxError);
+    expect(deadLetters.sent[0]?.error).toBeInstanceOf(InvalidEventError);
+    expect(deadLetters.sent[0]?.error.message).toMatch(/^message body is not JSON/);
   });
 
   it('dead-letters an event that breaks its schema with a reason naming the field and does not report it', async () => {
