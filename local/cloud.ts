@@ -7,7 +7,9 @@ import { LocalDynamo } from './dynamodb/localDynamo';
 import { handleAwsJsonRequest, readBody, type JsonService } from './edge/awsJsonProtocol';
 import { eventBridgeApi } from './eventbridge/eventBridgeApi';
 import { EventBridgeService, TargetDeliveryError, type AcceptedEvent, type TargetDispatcher } from './eventbridge/eventBridgeService';
+import { LocalSchedules, type ScheduledTarget } from './eventbridge/schedules';
 import { NO_FAULTS, type FaultPlan } from './faults';
+import { trace, tracing } from './trace';
 import { LocalHttpApi } from './http/httpApi';
 import { LambdaRuntime } from './lambda/lambdaRuntime';
 import { startEventSourceMapping, type EventSourceMapping } from './sqs/eventSourceMapping';
@@ -37,6 +39,11 @@ export interface LocalCloudOptions {
   retryIntervalMs?: number;
   /** Function output and local cloud notices; defaults to stdout. */
   log?: (source: string, line: string) => void;
+  /**
+   * Start one execution environment per function before resolving (see {@link LambdaRuntime.prewarm}), so
+   * the first requests do not pay cold starts. Default true; `LOCAL_CLOUD_PREWARM=0` turns it off.
+   */
+  prewarm?: boolean;
 }
 
 export interface LocalCloud {
@@ -118,7 +125,13 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
       PATH: process.env.PATH ?? '',
     },
   });
-  const stepFunctions = new StepFunctionsService({ invoker: lambda, accountId, region, retryIntervalMs: options.retryIntervalMs });
+  const stepFunctions = new StepFunctionsService({
+    invoker: lambda,
+    accountId,
+    region,
+    retryIntervalMs: options.retryIntervalMs,
+    validationCacheFile: path.join(options.workDir, '.validated-state-machines.json'),
+  });
   const eventLog: AcceptedEvent[] = [];
   const logGroups = new Set<string>();
 
@@ -165,15 +178,24 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     },
   });
   eventBridge.onEvent((accepted) => eventLog.push(accepted));
+  const schedules = new LocalSchedules({ invoker: lambda, hasFunction: (arn) => lambda.has(arn), region, accountId, log });
 
   const http = new LocalHttpApi(lambda);
   const services: JsonService[] = [eventBridgeApi(eventBridge), sqsApi(sqs), stepFunctionsApi(stepFunctions)];
   edge.on('request', (request, response) => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    if (tracing) {
+      const receivedAt = Date.now();
+      response.once('finish', () => trace('edge', target, { ms: Date.now() - receivedAt }));
+    }
+    // dynalite reads the body itself.
+    if (target.startsWith('DynamoDB_20120810.')) {
+      dynamo.handle(request, response);
+      return;
+    }
     void (async () => {
       const body = await readBody(request);
-      const target = String(request.headers['x-amz-target'] ?? '');
-      if (target.startsWith('DynamoDB_20120810.')) dynamo.proxy(request, body, response);
-      else if (target) await handleAwsJsonRequest(services, target, body, response);
+      if (target) await handleAwsJsonRequest(services, target, body, response);
       else {
         response.writeHead(400, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ __type: 'UnknownOperationException', message: 'the local cloud serves AWS JSON-protocol requests (X-Amz-Target)' }));
@@ -265,8 +287,17 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     }
 
     for (const [logicalId, resource] of byType(template, 'AWS::Events::Rule')) {
-      const { Name, EventBusName = 'default', EventPattern, State, Description, Targets, ...rest } = props(resource) as Record<string, unknown> & { EventBusName?: string };
+      const { Name, EventBusName = 'default', EventPattern, ScheduleExpression, State, Description, Targets, ...rest } = props(resource) as Record<string, unknown> & { EventBusName?: string };
       if (Object.keys(rest).length > 0) throw new Error(`${where(logicalId)}: rule properties ${Object.keys(rest).join(', ')} are not supported locally`);
+      if (ScheduleExpression !== undefined) {
+        try {
+          // CloudFormation names an unnamed rule after its stack and logical id.
+          schedules.add({ name: typeof Name === 'string' ? Name : `${stack.stackName}-${logicalId}`, scheduleExpression: ScheduleExpression as string, eventBusName: EventBusName, state: State as string | undefined, targets: (Targets ?? []) as ScheduledTarget[] });
+        } catch (error) {
+          throw new Error(`${where(logicalId)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
+        continue;
+      }
       eventBridge.putRule({ Name: String(Name), EventBusName, EventPattern: EventPattern as object, State: (State as 'ENABLED' | undefined) ?? 'ENABLED', Description: Description as string | undefined });
       const result = eventBridge.putTargets({ Rule: String(Name), EventBusName, Targets: Targets as never });
       if (result.FailedEntryCount > 0) throw new Error(`${where(logicalId)}: targets refused: ${JSON.stringify(result.FailedEntries)}`);
@@ -303,6 +334,11 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     exports = { ...exports, ...localExports(template, resolver) };
   }
 
+  if (options.prewarm ?? process.env.LOCAL_CLOUD_PREWARM !== '0') {
+    const warmingSince = Date.now();
+    await lambda.prewarm();
+    trace('lambda', 'pre-warmed every function', { ms: Date.now() - warmingSince });
+  }
   const httpPort = await http.listen(options.httpPort ?? 3000);
   notEmulated.push(...dynamo.notEnforced);
 
@@ -321,6 +357,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
       await Promise.all([eventBridge.whenIdle(), stepFunctions.whenIdle()]);
     },
     async stop() {
+      schedules.stop();
       await http.close();
       await Promise.all(mappings.map((mapping) => mapping.stop()));
       await stepFunctions.stop();

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import { AwsServiceError } from '../edge/awsJsonProtocol';
 import { NO_FAULTS, type DeliveryContext, type FaultPlan } from '../faults';
-import { InvalidEventPatternError, matchesEventPattern, parseEventPattern, type CompiledPattern } from './eventPattern';
+import { trace, tracing } from '../trace';
+import { eventMatcher, InvalidEventPatternError, matchesEventPattern, parseEventPattern, type CompiledPattern } from './eventPattern';
 import { compileTargetInput, TargetInputError, type InputTransformerConfig, type TargetInputRenderer } from './inputTransformer';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -693,7 +694,8 @@ export class EventBridgeService {
       resources,
       detail: detail as Record<string, unknown>,
     };
-    const matched = [...bus.rules.values()].filter((rule) => rule.state !== 'DISABLED' && matchesEventPattern(rule.pattern, event));
+    const matches = eventMatcher(event);
+    const matched = [...bus.rules.values()].filter((rule) => rule.state !== 'DISABLED' && matches(rule.pattern));
     this.notifyListeners({ event, eventBusName: bus.name, matchedRuleArns: matched.map((rule) => rule.arn) });
     for (const rule of matched) {
       for (const target of rule.targets.values()) this.fanOut(event, rule, target, ingestedAt);
@@ -744,6 +746,7 @@ export class EventBridgeService {
           ...(target.config.SqsParameters?.MessageGroupId !== undefined && { messageGroupId: target.config.SqsParameters.MessageGroupId }),
         },
       );
+      if (tracing) trace('events', `${event['detail-type']} → ${target.config.Arn.split(':').pop() ?? ''}`, { sinceIngestMs: Date.now() - delivery.ingestedAt.getTime() });
       this.finish(delivery);
     } catch (error) {
       if (!this.pending.has(delivery)) return;

@@ -60,7 +60,11 @@ export class CompiledPattern {
 
   /** @internal */
   matches(event: unknown): boolean {
-    const fields = flattenEvent(event);
+    return this.matchesFields(flattenEvent(event));
+  }
+
+  /** @internal */
+  matchesFields(fields: ReadonlyMap<string, readonly Leaf[]>): boolean {
     return this.branches.some((branch) => branchMatches(branch, fields));
   }
 }
@@ -79,6 +83,15 @@ export function parseEventPattern(pattern: string | object): CompiledPattern {
 /** Whether `event` (a full envelope: version, id, detail-type, source, account, time, region, resources, detail) matches. */
 export function matchesEventPattern(pattern: CompiledPattern | string | object, event: object): boolean {
   return compiled(pattern).matches(event);
+}
+
+/**
+ * Matches one event against many patterns (every rule of a bus), reading the event once rather than once
+ * per pattern.
+ */
+export function eventMatcher(event: object): (pattern: CompiledPattern | string | object) => boolean {
+  const fields = flattenEvent(event);
+  return (pattern) => compiled(pattern).matchesFields(fields);
 }
 
 const compiledByText = new Map<string, CompiledPattern>();

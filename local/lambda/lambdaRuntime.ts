@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { unzipSync } from 'fflate';
 import { NO_FAULTS, type FaultPlan } from '../faults';
+import { trace, tracing } from '../trace';
 import { LambdaFunctionError, type LambdaInvoker } from './invoker';
 
 export interface FunctionDefinition {
@@ -21,15 +23,26 @@ export interface FunctionDefinition {
 
 interface Environment {
   worker: Worker;
-  busy: boolean;
+  /** Invocations served so far: the first one is the cold start's. */
+  invocations: number;
+}
+
+/** An invocation waiting for an execution environment. */
+interface Waiter {
+  resolve(environment: Environment): void;
+  reject(error: unknown): void;
 }
 
 interface Registered {
   definition: FunctionDefinition;
   codeDir: string;
+  /** Ready and not running anything; the most recently used last (Lambda reuses the warmest). */
   idle: Environment[];
-  running: number;
-  waiting: (() => void)[];
+  /** Environments alive or starting: at most `maxConcurrency`. */
+  environments: number;
+  /** Cold starts in progress. */
+  starting: number;
+  waiters: Waiter[];
 }
 
 export interface LambdaRuntimeOptions {
@@ -42,6 +55,11 @@ export interface LambdaRuntimeOptions {
   faults?: FaultPlan;
   /** Where function output goes, one line at a time. */
   log?: (functionName: string, line: string) => void;
+  /**
+   * Keep V8's code cache of each bundle beside its unzipped code (see `worker.js`): a cold start then skips
+   * compiling the bundle. It changes how fast code compiles, never what runs. Default true.
+   */
+  codeCache?: boolean;
 }
 
 /**
@@ -49,21 +67,33 @@ export interface LambdaRuntimeOptions {
  * function's own environment variables and a heap capped at its memory size; the bundle loads once per
  * environment (cold start) and serves one invocation at a time; an invocation past its timeout has its
  * environment killed and fails with `Sandbox.Timedout`.
+ *
+ * An invocation that finds no idle environment starts a new one (up to `maxConcurrency`) and takes
+ * whichever environment is ready first: the one it started, or one that finished its invocation meanwhile
+ * (the new one then waits, warm, for the next invocation). On Lambda a cold start runs on other hardware and
+ * delays only its own request; here it competes for the same CPUs, so an invocation of a few milliseconds
+ * should not wait a whole cold start behind it. Which environment serves a request is Lambda's choice on AWS
+ * too; each environment still runs one invocation at a time.
  */
 export class LambdaRuntime implements LambdaInvoker {
   private readonly functions = new Map<string, Registered>();
   private readonly faults: FaultPlan;
   private readonly maxConcurrency: number;
+  private readonly log: (functionName: string, line: string) => void;
+  /** Cold starts in progress, so `stop` can wait for them. */
+  private readonly starts = new Set<Promise<void>>();
+  private stopped = false;
 
   constructor(private readonly options: LambdaRuntimeOptions) {
     this.faults = options.faults ?? NO_FAULTS;
     this.maxConcurrency = options.maxConcurrency ?? 4;
+    this.log = options.log ?? ((name, line) => process.stdout.write(`[${name}] ${line}\n`));
   }
 
   register(definition: FunctionDefinition): void {
     const codeDir = path.join(this.options.workDir, definition.name);
     extractBundle(definition.zipPath, codeDir);
-    const registered: Registered = { definition, codeDir, idle: [], running: 0, waiting: [] };
+    const registered: Registered = { definition, codeDir, idle: [], environments: 0, starting: 0, waiters: [] };
     this.functions.set(definition.name, registered);
     this.functions.set(definition.arn, registered);
   }
@@ -83,22 +113,118 @@ export class LambdaRuntime implements LambdaInvoker {
     if (fault === 'throttle') throw new LambdaFunctionError('Lambda.TooManyRequestsException', 'Rate Exceeded. (injected)');
     if (fault === 'transient-error') throw new LambdaFunctionError('Lambda.ServiceException', 'Service error (injected)');
 
-    while (registered.running >= this.maxConcurrency) {
-      await new Promise<void>((resolve) => registered.waiting.push(resolve));
-    }
-    registered.running++;
+    const queuedAt = Date.now();
+    const environment = registered.idle.pop() ?? (await this.waitForEnvironment(registered));
+    const ranAt = Date.now();
+    const cold = environment.invocations === 0;
     try {
-      const environment = registered.idle.pop() ?? (await this.coldStart(registered));
       return await this.run(registered, environment, payload);
     } finally {
-      registered.running--;
-      registered.waiting.shift()?.();
+      if (tracing) {
+        trace('lambda', registered.definition.name.replace(/^ordering-/, ''), { waitedMs: ranAt - queuedAt, cold, runMs: Date.now() - ranAt });
+      }
     }
   }
 
+  /**
+   * Starts one execution environment per function that has none, `parallelism` at a time (default: the
+   * CPUs), and resolves when they are all ready. Lambda starts environments on demand, on its own hardware; a
+   * local cloud pays every cold start on the CPUs that also run the saga, so it pays the first ones here, at
+   * start-up, rather than on the first orders' critical path. Further environments (concurrent invocations,
+   * a replacement for one that timed out) still start on demand. A function whose initialisation fails is
+   * reported through `log`; its invocations fail with the init error, as before.
+   */
+  async prewarm(parallelism = Math.max(2, availableParallelism())): Promise<void> {
+    const queue = [...new Set(this.functions.values())].filter((registered) => registered.environments === 0);
+    const next = async (): Promise<void> => {
+      for (let registered = queue.shift(); registered; registered = queue.shift()) await this.startEnvironment(registered);
+    };
+    await Promise.all(Array.from({ length: parallelism }, next));
+  }
+
+  /**
+   * Ends every idle environment and those still starting; an environment running an invocation ends when
+   * the invocation does. Invocations still waiting for an environment fail.
+   */
   async stop(): Promise<void> {
-    const environments = [...new Set(this.functions.values())].flatMap((registered) => registered.idle.splice(0));
+    this.stopped = true;
+    const registrations = [...new Set(this.functions.values())];
+    for (const registered of registrations) {
+      for (const waiter of registered.waiters.splice(0)) waiter.reject(new LambdaFunctionError('Lambda.ServiceException', 'the local Lambda runtime stopped'));
+    }
+    await Promise.allSettled([...this.starts]);
+    const environments = registrations.flatMap((registered) => registered.idle.splice(0));
     await Promise.all(environments.map((environment) => environment.worker.terminate()));
+  }
+
+  /** Queues the invocation for the next environment to become ready, starting one if the function may have another. */
+  private waitForEnvironment(registered: Registered): Promise<Environment> {
+    if (this.stopped) return Promise.reject(new LambdaFunctionError('Lambda.ServiceException', 'the local Lambda runtime stopped'));
+    return new Promise<Environment>((resolve, reject) => {
+      registered.waiters.push({ resolve, reject });
+      this.startEnvironmentsForWaiters(registered);
+    });
+  }
+
+  /** One cold start per waiting invocation not already covered by one, within `maxConcurrency`. */
+  private startEnvironmentsForWaiters(registered: Registered): void {
+    while (registered.waiters.length > registered.starting && registered.environments < this.maxConcurrency) {
+      void this.startEnvironment(registered);
+    }
+  }
+
+  /** A cold start; the environment goes to the first waiter, else to the idle pool. Resolves when it is over. */
+  private startEnvironment(registered: Registered): Promise<void> {
+    const started = this.startEnvironmentNow(registered).finally(() => this.starts.delete(started));
+    this.starts.add(started);
+    return started;
+  }
+
+  private async startEnvironmentNow(registered: Registered): Promise<void> {
+    registered.environments++;
+    registered.starting++;
+    let environment: Environment;
+    try {
+      environment = await this.coldStart(registered);
+    } catch (error) {
+      registered.starting--;
+      registered.environments--;
+      // The init error is what the invocation that landed on this environment gets, as on Lambda.
+      const waiter = registered.waiters.shift();
+      if (waiter) waiter.reject(error);
+      else this.log(registered.definition.name, `initialisation failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.startEnvironmentsForWaiters(registered);
+      return;
+    }
+    registered.starting--;
+    const { worker } = environment;
+    // A crash outside an invocation (a rejection nobody awaited, after the handler returned) ends the
+    // environment, as on Lambda; it must not take the local cloud down with it.
+    worker.on('error', (error) => this.log(registered.definition.name, `execution environment crashed: ${error.message}`));
+    worker.once('exit', () => {
+      const index = registered.idle.indexOf(environment);
+      if (index < 0) return; // retired by its invocation (timeout, crash), or stopped
+      registered.idle.splice(index, 1);
+      this.retire(registered);
+    });
+    this.release(registered, environment);
+  }
+
+  /** An environment is free: the first waiting invocation takes it, else it waits in the pool. */
+  private release(registered: Registered, environment: Environment): void {
+    if (this.stopped) {
+      void environment.worker.terminate();
+      return;
+    }
+    const waiter = registered.waiters.shift();
+    if (waiter) waiter.resolve(environment);
+    else registered.idle.push(environment);
+  }
+
+  /** An environment was killed (timeout) or crashed: it no longer counts, and a waiter may need another. */
+  private retire(registered: Registered): void {
+    registered.environments--;
+    this.startEnvironmentsForWaiters(registered);
   }
 
   private async coldStart(registered: Registered): Promise<Environment> {
@@ -111,7 +237,9 @@ export class LambdaRuntime implements LambdaInvoker {
         functionArn: definition.arn,
         memorySize: definition.memorySize,
         logGroupName: `/aws/lambda/${definition.name}`,
+        codeCache: this.options.codeCache ?? true,
       },
+      execArgv: functionExecArgv(process.execArgv),
       env: {
         ...this.options.baseEnvironment,
         ...definition.environment,
@@ -123,29 +251,34 @@ export class LambdaRuntime implements LambdaInvoker {
       stdout: true,
       stderr: true,
     });
-    const log = this.options.log ?? ((name, line) => process.stdout.write(`[${name}] ${line}\n`));
     for (const stream of [worker.stdout, worker.stderr]) {
       let buffered = '';
       stream.on('data', (chunk: Buffer) => {
         const lines = (buffered + chunk.toString()).split('\n');
         buffered = lines.pop() ?? '';
-        for (const line of lines) if (line) log(definition.name, line);
+        for (const line of lines) if (line) this.log(definition.name, line);
       });
     }
+    const startedAt = Date.now();
     await new Promise<void>((resolve, reject) => {
       worker.once('message', (message: { type: string; errorType?: string; errorMessage?: string }) => {
         if (message.type === 'ready') resolve();
         else reject(new LambdaFunctionError(message.errorType ?? 'Runtime.ImportModuleError', message.errorMessage ?? 'init failed'));
       });
       worker.once('error', (error) => reject(new LambdaFunctionError('Runtime.ExitError', error.message)));
+    }).catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
     });
-    return { worker, busy: false };
+    if (tracing) trace('lambda', `${definition.name.replace(/^ordering-/, '')} cold start`, { initMs: Date.now() - startedAt });
+    return { worker, invocations: 0 };
   }
 
   private run(registered: Registered, environment: Environment, payload: unknown): Promise<unknown> {
     const { definition } = registered;
     const requestId = randomUUID();
     const timeoutMs = definition.timeoutSeconds * 1000;
+    environment.invocations++;
     return new Promise((resolve, reject) => {
       const cleanUp = () => {
         clearTimeout(timer);
@@ -155,17 +288,19 @@ export class LambdaRuntime implements LambdaInvoker {
       const onMessage = (message: { type: string; requestId: string; result?: unknown; errorType?: string; errorMessage?: string; trace?: string[] }) => {
         if (message.requestId !== requestId) return;
         cleanUp();
-        registered.idle.push(environment);
+        this.release(registered, environment);
         if (message.type === 'result') resolve(message.result);
         else reject(new LambdaFunctionError(message.errorType ?? 'Error', message.errorMessage ?? '', message.trace));
       };
       const onCrash = (error: Error) => {
         cleanUp();
+        this.retire(registered);
         reject(new LambdaFunctionError('Runtime.ExitError', `${definition.name} crashed: ${error.message}`));
       };
       const timer = setTimeout(() => {
         cleanUp();
         void environment.worker.terminate();
+        this.retire(registered);
         reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${definition.timeoutSeconds.toFixed(2)} seconds`));
       }, timeoutMs);
       environment.worker.on('message', onMessage);
@@ -175,11 +310,33 @@ export class LambdaRuntime implements LambdaInvoker {
   }
 }
 
+/** Node flags that load code into every thread: `--require`, `--import`, `--loader` and their `=` forms. */
+const PRELOAD_FLAGS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);
+
+/**
+ * The parent's Node flags minus module preloads and loaders. A local cloud started through tsx (`npm run
+ * demo`) would otherwise load tsx's loader into every execution environment, which then hooks, transforms
+ * and source-maps the bundle on each cold start (seconds each); Lambda runs the bundle as packaged.
+ * Other flags (`--cpu-prof`, `--stack-size`…) still reach the environments.
+ * @internal
+ */
+export const functionExecArgv = (execArgv: readonly string[]): string[] => {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i] ?? '';
+    if (PRELOAD_FLAGS.has(flag)) i++;
+    else if (!PRELOAD_FLAGS.has(flag.split('=')[0] ?? '')) kept.push(flag);
+  }
+  return kept;
+};
+
 /** Unzips a bundle once; a newer zip (re-packaged) replaces it. */
 const extractBundle = (zipPath: string, codeDir: string): void => {
   const stamp = path.join(codeDir, '.source-mtime');
   const mtime = String(statSync(zipPath).mtimeMs);
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === mtime) return;
+  // Code caches of the previous bundle (keyed by its hash, so never used again): see worker.js.
+  rmSync(path.join(codeDir, '.v8-code-cache'), { recursive: true, force: true });
   for (const [name, content] of Object.entries(unzipSync(readFileSync(zipPath)))) {
     if (name.endsWith('/')) continue;
     const target = path.join(codeDir, name);

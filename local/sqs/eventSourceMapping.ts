@@ -1,4 +1,5 @@
 import type { LambdaInvoker } from '../lambda/invoker';
+import { trace, tracing } from '../trace';
 import type { MessageAttributeValue, ReceivedMessage, SqsService } from './sqsService';
 
 /** The batch a mapping could not complete; its messages come back after their visibility timeout. */
@@ -255,6 +256,10 @@ export const startEventSourceMapping = (options: EventSourceMappingOptions): Eve
       let batch: ReceivedMessage[];
       try {
         batch = await gather();
+        if (tracing && batch.length > 0) {
+          const oldest = Math.min(...batch.map((message) => Number(message.Attributes?.SentTimestamp ?? Date.now())));
+          trace('esm', queueArn.split(':').pop() ?? '', { messages: batch.length, oldestAgeMs: Date.now() - oldest });
+        }
       } catch (error) {
         report(error, []);
         await sleep(POLL_RETRY_MS, signal);

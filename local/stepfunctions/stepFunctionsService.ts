@@ -1,4 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { AwsServiceError } from '../edge/awsJsonProtocol';
 import type { LambdaInvoker } from '../lambda/invoker';
@@ -11,6 +14,7 @@ import {
   type RunningExecution,
 } from './runExecution';
 import { TaskTokenClosedError } from './taskTokens';
+import { trace, tracing } from '../trace';
 
 export type StateMachineType = 'STANDARD' | 'EXPRESS';
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -75,6 +79,13 @@ export interface StepFunctionsServiceOptions {
   retryIntervalMs?: number;
   /** Epoch milliseconds for creation, start and stop dates. */
   now?: () => number;
+  /**
+   * A file remembering which definitions passed the interpreter's validation (by hash, for this version of
+   * the interpreter), so a local cloud restarted on the same templates does not validate them again: the
+   * validator compiles its JSON Schemas afresh for each definition, 0.3-1 s each. Validation is
+   * deterministic, so a definition found there would pass again. None by default.
+   */
+  validationCacheFile?: string;
 }
 
 interface RawState {
@@ -224,7 +235,7 @@ export class StepFunctionsService {
       if (error instanceof UnsupportedStateMachineFeatureError) throw new UnsupportedStateMachineFeatureError(`state machine ${name}: ${error.message}`);
       throw error;
     }
-    validate(canonical);
+    validate(canonical, this.options.validationCacheFile);
     this.machines.set(arn, { arn, name, type, canonical, definitionString, roleArn, creationDate: new Date(this.now()), states });
     return arn;
   }
@@ -288,6 +299,7 @@ export class StepFunctionsService {
       throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
 
+    const preparingAt = Date.now();
     const run = runExecution({
       definition: JSON.parse(machine.canonical) as StateMachineDefinition,
       input: parsedInput,
@@ -309,6 +321,7 @@ export class StepFunctionsService {
       run,
     };
     this.executions.set(executionArn, record);
+    if (tracing) trace('sfn', `start ${machine.name.replace(/^ordering-/, '')}`, { prepareMs: Date.now() - preparingAt });
     this.running.set(
       executionArn,
       run.result.then(
@@ -459,6 +472,7 @@ export class StepFunctionsService {
 
   private close(record: ExecutionRecord, outcome: Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'cause'>): void {
     this.running.delete(record.arn);
+    if (tracing) trace('sfn', `end ${record.machine.name.replace(/^ordering-/, '')}`, { status: outcome.status, ms: this.now() - record.startDate.getTime() });
     // StopExecution already closed it: the stop is what AWS reports, whatever the interpreter did next.
     if (record.status === 'RUNNING') {
       Object.assign(record, outcome);
@@ -518,15 +532,68 @@ const failure = (error: unknown): Pick<ExecutionRecord, 'status' | 'error' | 'ca
 /** Definitions that passed the interpreter's validation, which takes 0.3-1 s each time (asl-validator). */
 const validDefinitions = new Set<string>();
 
+/** The version in the nearest package.json above a resolved module file. */
+const packageVersion = (file: string): string => {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      return String((JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: unknown }).version);
+    } catch {
+      // no package.json here: look further up
+    }
+  }
+  return 'unknown';
+};
+
+/** What a validation cache entry is valid for: the interpreter and the validator it uses, at these versions. */
+const VALIDATOR_VERSION = (() => {
+  try {
+    const interpreter = createRequire(__filename).resolve('aws-local-stepfunctions');
+    return `aws-local-stepfunctions@${packageVersion(interpreter)} asl-validator@${packageVersion(createRequire(interpreter).resolve('asl-validator'))}`;
+  } catch {
+    return 'unknown';
+  }
+})();
+
+const definitionHash = (canonical: string): string => createHash('sha256').update(VALIDATOR_VERSION).update('\0').update(canonical).digest('hex');
+
+const readValidationCache = (file: string): Set<string> => {
+  try {
+    const hashes: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return new Set(Array.isArray(hashes) ? hashes.filter((hash): hash is string => typeof hash === 'string') : []);
+  } catch {
+    return new Set();
+  }
+};
+
+const rememberValid = (file: string, hash: string): void => {
+  try {
+    const hashes = readValidationCache(file);
+    hashes.add(hash);
+    mkdirSync(path.dirname(file), { recursive: true });
+    // Two local clouds may start at once: each writes its own file, then renames it over the shared one.
+    const temporary = `${file}.${process.pid}-${randomUUID()}`;
+    writeFileSync(temporary, JSON.stringify([...hashes]));
+    renameSync(temporary, file);
+  } catch {
+    // A cache that cannot be written only costs start-up time.
+  }
+};
+
 /** The interpreter's own validation, so a definition it would refuse to run fails at creation. */
-const validate = (canonical: string): void => {
+const validate = (canonical: string, cacheFile: string | undefined): void => {
   if (validDefinitions.has(canonical)) return;
+  const hash = cacheFile === undefined ? undefined : definitionHash(canonical);
+  if (cacheFile !== undefined && hash !== undefined && readValidationCache(cacheFile).has(hash)) {
+    validDefinitions.add(canonical);
+    return;
+  }
   try {
     new StateMachine(JSON.parse(canonical) as StateMachineDefinition, { validationOptions: { checkArn: false } });
   } catch (error) {
     throw new AwsServiceError('InvalidDefinition', `Invalid State Machine Definition: '${errorMessage(error)}'`);
   }
   validDefinitions.add(canonical);
+  if (cacheFile !== undefined && hash !== undefined) rememberValid(cacheFile, hash);
 };
 
 const parseDefinition = (definition: object | string): StateMachineDefinition => {

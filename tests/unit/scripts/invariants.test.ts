@@ -19,7 +19,7 @@ const healthy = (): StoreSnapshot => ({
       total: EUR(1800),
       shipmentId: 'shp_1',
       confirmedAt: AT,
-      processed: processed('ord_done', 'payment-succeeded', 'stock-reserved', 'shipment-delivered'),
+      processed: processed('ord_done', 'payment-succeeded', 'stock-reserved', 'shipment-created', 'shipment-delivered'),
     },
     {
       orderId: 'ord_declined',
@@ -27,7 +27,7 @@ const healthy = (): StoreSnapshot => ({
       cancellationReason: 'PAYMENT_DECLINED',
       lines: [{ sku: 'ceramic-cup', quantity: 3 }],
       total: EUR(2700),
-      processed: processed('ord_declined', 'payment-declined'),
+      processed: processed('ord_declined', 'payment-declined', 'stock-reserved', 'stock-released'),
     },
     {
       orderId: 'ord_refunded',
@@ -35,7 +35,7 @@ const healthy = (): StoreSnapshot => ({
       cancellationReason: 'OUT_OF_STOCK',
       lines: [{ sku: 'grinder', quantity: 1 }],
       total: EUR(12900),
-      processed: processed('ord_refunded', 'payment-succeeded', 'payment-refunded'),
+      processed: processed('ord_refunded', 'payment-succeeded', 'payment-refunded', 'stock-reservation-failed'),
     },
   ],
   payments: [
@@ -56,7 +56,7 @@ const healthy = (): StoreSnapshot => ({
   ],
   reservationLines: [
     { orderId: 'ord_done', sku: 'ceramic-cup', quantity: 2, status: 'RESERVED' },
-    { orderId: 'ord_declined', sku: 'ceramic-cup', quantity: 3, status: 'RELEASED' },
+    { orderId: 'ord_declined', sku: 'ceramic-cup', quantity: 3, status: 'RELEASED', releasedBy: 'release-ord_declined', stockReturned: true },
     { orderId: 'ord_refunded', sku: 'grinder', quantity: 1, status: 'FAILED' },
   ],
   stock: [
@@ -241,6 +241,10 @@ describe('findViolations', () => {
       expect(violationsOf(snapshot)).toEqual(expect.arrayContaining(['stock-non-negative grinder', 'stock-conserved grinder']));
     });
 
+    it('flags a SKU when its count went negative during the run and recovered', () => {
+      expect(violationsOf(healthy(), { ...expectations, lowestStockSeen: { 'ceramic-cup': -2, grinder: 0 } })).toEqual(['stock-non-negative ceramic-cup']);
+    });
+
     it('flags a SKU when the seed minus what completed orders hold is not what is available', () => {
       const snapshot = broken((s) => (find(s.stock, (i) => i.sku === 'ceramic-cup').available = 7));
       expect(violationsOf(snapshot)).toEqual(['stock-conserved ceramic-cup']);
@@ -259,6 +263,24 @@ describe('findViolations', () => {
 
     it('flags an order when a consumer never started its workflow', () => {
       const snapshot = broken((s) => (s.executions = s.executions.filter((execution) => execution.name !== 'release-ord_declined')));
+      expect(violationsOf(snapshot)).toEqual(['no-event-lost ord_declined']);
+    });
+
+    it('flags an order when its reservation workflow succeeded and the order recorded no stock outcome', () => {
+      const snapshot = broken((s) => delete find(s.orders, (o) => o.orderId === 'ord_refunded').processed['ord_refunded:stock-reservation-failed']);
+      expect(violationsOf(snapshot)).toEqual(['no-event-lost ord_refunded']);
+    });
+
+    it('accepts a missing stock outcome when the reservation workflow failed', () => {
+      const snapshot = broken((s) => {
+        delete find(s.orders, (o) => o.orderId === 'ord_refunded').processed['ord_refunded:stock-reservation-failed'];
+        find(s.executions, (e) => e.name === 'reserve-ord_refunded').status = 'FAILED';
+      });
+      expect(violationsOf(snapshot)).toEqual([]);
+    });
+
+    it('flags an order when the release gave units back and the order never heard StockReleased', () => {
+      const snapshot = broken((s) => delete find(s.orders, (o) => o.orderId === 'ord_declined').processed['ord_declined:stock-released']);
       expect(violationsOf(snapshot)).toEqual(['no-event-lost ord_declined']);
     });
 

@@ -1,0 +1,97 @@
+/**
+ * `npm run chaos -- --orders N --seed S [options]`: places N orders on a fresh local cloud whose EventBridge
+ * duplicates and reorders deliveries, whose Lambda fails and throttles invocations, and whose SQS lets
+ * visibility timeouts expire mid-batch; sends malformed messages; waits until the system is quiet; then checks
+ * every invariant of DESIGN.md against the stores. Prints the faults injected, the violations, wall time and
+ * throughput; exits 1 on any violation. The same seed injects the same faults.
+ *
+ * Options (defaults in scripts/chaos/runChaos.ts): --duplicate-rate (0.3), --max-copies (3), --reorder-rate
+ * (0.3), --max-delay-ms (2000), --transient-error-rate (0.05), --throttle-rate (0.02), --visibility-expiry-rate
+ * (0.05), --poison N (10), --concurrency C (orders in flight, 25), --duplicate-post-rate (0.1), --fault-callers
+ * (workflow-retry,http-client; add sqs-redelivery to fault SQS consumers too), --quiet-timeout-s (600),
+ * --json <file> (the whole report), --verbose (function logs).
+ *
+ * Lambda faults go only to functions whose every caller retries them (scripts/chaos/retriedFunctions.ts):
+ * workflow tasks whose Retry names Lambda's errors; HTTP functions, because this runner — their client —
+ * resends every 5xx, a POST with the same Idempotency-Key (the API promises that is safe), and the simulated
+ * carrier resends its callbacks; SQS consumers only on request, because their retry is a redelivery a whole
+ * visibility timeout later (60 s, the dev stage's entire outcome wait), which turns the outcome of every order
+ * in the batch into a timeout. Never a function invoked directly (seedStock).
+ */
+import { writeFileSync } from 'node:fs';
+import { formatReport } from './chaos/report';
+import type { Retrier } from './chaos/retriedFunctions';
+import { DEFAULT_OPTIONS, runChaos, type ChaosOptions } from './chaos/runChaos';
+import { ensurePackaged } from './localCloud';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const NUMERIC: Record<string, keyof ChaosOptions> = {
+  '--orders': 'orders',
+  '--duplicate-rate': 'duplicateRate',
+  '--max-copies': 'maxCopies',
+  '--reorder-rate': 'reorderRate',
+  '--max-delay-ms': 'maxDelayMs',
+  '--transient-error-rate': 'transientErrorRate',
+  '--throttle-rate': 'throttleRate',
+  '--visibility-expiry-rate': 'visibilityExpiryRate',
+  '--poison': 'poison',
+  '--concurrency': 'concurrency',
+  '--duplicate-post-rate': 'duplicatePostRate',
+};
+const RETRIERS: readonly Retrier[] = ['workflow-retry', 'sqs-redelivery', 'http-client'];
+
+const parseArgs = (argv: readonly string[]): { options: ChaosOptions; json?: string; verbose: boolean } => {
+  const options: ChaosOptions = { ...DEFAULT_OPTIONS };
+  const numbers = options as unknown as Record<string, number>;
+  let json: string | undefined;
+  let verbose = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] ?? '';
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${flag} needs a value`);
+      return next;
+    };
+    const key = NUMERIC[flag];
+    if (key) {
+      const raw = value();
+      const parsed = Number(raw);
+      if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${flag} must be a non-negative number, got ${raw}`);
+      numbers[key] = parsed;
+    } else if (flag === '--seed') {
+      const raw = value();
+      options.seed = /^\d+$/.test(raw) ? Number(raw) : raw;
+    } else if (flag === '--fault-callers') {
+      const callers = value().split(',').filter(Boolean);
+      const unknown = callers.filter((caller) => !RETRIERS.includes(caller as Retrier));
+      if (unknown.length > 0) throw new Error(`--fault-callers: ${unknown.join(', ')} unknown; choose from ${RETRIERS.join(', ')}`);
+      options.faultCallers = callers as Retrier[];
+    } else if (flag === '--quiet-timeout-s') options.quietTimeoutMs = Number(value()) * 1000;
+    else if (flag === '--json') json = value();
+    else if (flag === '--verbose') verbose = true;
+    else throw new Error(`unknown option ${flag}`);
+  }
+  if (!Number.isInteger(options.orders) || options.orders < 1) throw new Error('--orders must be a whole number ≥ 1');
+  return { options, ...(json && { json }), verbose };
+};
+
+const main = async () => {
+  const { options, json, verbose } = parseArgs(process.argv.slice(2));
+  ensurePackaged();
+  const report = await runChaos({
+    ...options,
+    progress: (line) => console.log(`[chaos] ${line}`),
+    ...(verbose && { log: (source: string, line: string) => console.log(`[${source}] ${line}`) }),
+  });
+  console.log(`\n${formatReport(report)}`);
+  if (json) writeFileSync(json, JSON.stringify(report, null, 2));
+  const failures = report.invariants.violations.length + report.clientViolations.length;
+  console.log(failures === 0 ? '\nno violations' : `\n${failures} violation(s)`);
+  process.exitCode = failures === 0 ? 0 : 1;
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(2);
+});

@@ -1,0 +1,67 @@
+import { cpus } from 'node:os';
+import { INVARIANTS } from '../invariants';
+import { unexpectedOutcomes, type ChaosReport } from './runChaos';
+
+const table = (header: string[], rows: (string | number)[][]): string =>
+  [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/**
+ * The run as Markdown tables: faults injected, invariants (each with its violations), dead letters,
+ * outcomes that differ from their scenario's, timings. Meant for a terminal and for pasting into an issue.
+ *
+ * @example
+ * ```ts
+ * console.log(formatReport(await runChaos(options)));
+ * ```
+ */
+export const formatReport = (report: ChaosReport): string => {
+  const { faults, invariants, client, poison, timings, options } = report;
+  const lines: string[] = [];
+  lines.push(`## Chaos run: ${options.orders} orders, seed ${String(options.seed)}`);
+  lines.push('');
+  lines.push(table(['fault', 'injected'], [
+    ['EventBridge deliveries duplicated (extra copies)', `${faults.duplicatedDeliveries} (${faults.extraCopies})`],
+    ['EventBridge delivery copies delayed (reordered)', faults.delayedDeliveries],
+    ['Lambda transient errors (Lambda.ServiceException)', faults.transientErrors],
+    ['Lambda throttles (Lambda.TooManyRequestsException)', faults.throttles],
+    ['SQS visibility timeouts expired in flight', faults.visibilityExpiries],
+    ['Lambda faults spared (function not retried safely)', faults.sparedInvocations],
+    ['POST /orders sent again with the same key', client.duplicatePosts],
+    ['POST /orders retried after a 5xx', client.retriedPosts],
+    ['malformed messages (bus and queues)', poison.length],
+  ]));
+  const spared = Object.entries(report.spared);
+  if (spared.length > 0) lines.push(`Never faulted: ${spared.map(([functionName, why]) => `${functionName} (${why})`).join('; ')}`);
+  lines.push('');
+  const byInvariant = new Map<string, number>();
+  for (const violation of invariants.violations) byInvariant.set(violation.invariant, (byInvariant.get(violation.invariant) ?? 0) + 1);
+  lines.push(table(['invariant', 'violations'], Object.entries(INVARIANTS).map(([name, text]) => [`${text} (${name})`, byInvariant.get(name) ?? 0])));
+  for (const violation of invariants.violations.slice(0, 50)) lines.push(`- ${violation.invariant} — ${violation.subject}: ${violation.detail}`);
+  if (invariants.violations.length > 50) lines.push(`- … and ${invariants.violations.length - 50} more`);
+  for (const problem of report.clientViolations) lines.push(`- client: ${problem}`);
+  lines.push('');
+  const { orders } = invariants;
+  lines.push(`Orders: ${orders.total} (completed ${orders.completed}; cancelled ${Object.entries(orders.cancelled).map(([reason, n]) => `${reason} ${n}`).join(', ') || '0'}; other ${orders.other})`);
+  const unexpected = unexpectedOutcomes(report.results);
+  if (unexpected.length > 0) {
+    lines.push('Outcomes other than the scenario’s (not an invariant: faults and load may legitimately change them):');
+    lines.push(table(['scenario', 'outcome', 'orders', 'example'], unexpected.map((row) => [row.scenario, row.outcome, row.orders, row.example])));
+  }
+  lines.push('');
+  lines.push(table(['dead-letter queue', 'messages', 'malformed (sent by the run)', 'without reason'], invariants.deadLetters.map((row) => [row.queue, row.messages, row.poison, row.withoutReason])));
+  if (invariants.unsuccessfulExecutions.length > 0) {
+    lines.push('');
+    lines.push('Executions that did not succeed (not an invariant by itself; each alarms on AWS):');
+    for (const execution of invariants.unsuccessfulExecutions) {
+      lines.push(`- ${execution.stateMachine}/${execution.name} ${execution.status}: ${execution.error ?? ''} ${(execution.cause ?? '').slice(0, 300)}`);
+    }
+  }
+  lines.push('');
+  lines.push(
+    `Wall time ${seconds(timings.totalMs)} (start ${seconds(timings.startupMs)}, orders ${seconds(timings.placingMs)}, quiet ${seconds(timings.quietMs)}, check ${seconds(timings.checkMs)}); ` +
+      `${timings.ordersPerSecond.toFixed(2)} orders/s at ${options.concurrency} in flight; ${cpus().length} CPU(s) ${cpus()[0]?.model ?? ''}, Node ${process.version}`,
+  );
+  return lines.join('\n');
+};

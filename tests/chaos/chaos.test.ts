@@ -1,0 +1,55 @@
+import { DEFAULT_OPTIONS, runChaos, type ChaosReport } from '../../scripts/chaos/runChaos';
+
+/**
+ * A small chaos run inside `npm test`: a fresh local cloud from the packaged templates, a fixed seed, every
+ * kind of fault. 20 orders, all in flight at once: measured at 45–70 s on a loaded 2-CPU machine, most of it
+ * the carrier scenarios' own waits (a lost parcel ends at the 10 s dispatch timeout, a stuck one at the 20 s
+ * delivery timeout), so more orders in parallel cost little. `npm run chaos -- --orders 1000` is the big one.
+ */
+const ORDERS = 20;
+const SEED = 20261125;
+
+describe('chaos', () => {
+  let report: ChaosReport;
+
+  beforeAll(async () => {
+    report = await runChaos({
+      ...DEFAULT_OPTIONS,
+      orders: ORDERS,
+      seed: SEED,
+      concurrency: ORDERS,
+      poison: 5,
+      // Higher than the CLI's defaults, so that a run this small still injects every kind of fault.
+      throttleRate: 0.03,
+      visibilityExpiryRate: 0.2,
+      quietTimeoutMs: 120_000,
+    });
+  }, 300_000);
+
+  it('keeps every invariant of DESIGN.md when deliveries are duplicated and reordered, invocations fail and visibility expires', () => {
+    expect(report.invariants.violations).toEqual([]);
+    expect(report.clientViolations).toEqual([]);
+    expect(report.invariants.orders.total).toBe(ORDERS);
+  });
+
+  it('injects every kind of fault when the run is seeded', () => {
+    expect(report.faults.duplicatedDeliveries).toBeGreaterThan(0);
+    expect(report.faults.delayedDeliveries).toBeGreaterThan(0);
+    expect(report.faults.transientErrors).toBeGreaterThan(0);
+    expect(report.faults.throttles).toBeGreaterThan(0);
+    expect(report.faults.visibilityExpiries).toBeGreaterThan(0);
+    expect(report.client.duplicatePosts).toBeGreaterThan(0);
+    expect(report.poison).toHaveLength(5);
+  });
+
+  it('dead-letters every malformed message with its reason when the run sends them', () => {
+    const poisonDeadLettered = report.invariants.deadLetters.reduce((sum, queue) => sum + queue.poison, 0);
+    expect(poisonDeadLettered).toBeGreaterThanOrEqual(report.poison.length);
+    expect(report.invariants.deadLetters.every((queue) => queue.withoutReason === 0)).toBe(true);
+  });
+
+  it('completes some orders and cancels others when the mix holds every kind of scenario', () => {
+    expect(report.invariants.orders.completed).toBeGreaterThan(0);
+    expect(Object.values(report.invariants.orders.cancelled).reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
+  });
+});
