@@ -182,6 +182,10 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
 
   const http = new LocalHttpApi(lambda);
   const services: JsonService[] = [eventBridgeApi(eventBridge), sqsApi(sqs), stepFunctionsApi(stepFunctions)];
+  if (tracing) {
+    let connections = 0;
+    edge.on('connection', () => trace('edge', 'new connection', { total: ++connections }));
+  }
   edge.on('request', (request, response) => {
     const target = String(request.headers['x-amz-target'] ?? '');
     if (tracing) {

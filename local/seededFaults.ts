@@ -29,6 +29,13 @@ export interface SeededFaultOptions {
   /** Seconds an expiring receive stays hidden: 0 = visible again at once, to the next poller. */
   visibilityExpirySeconds?: number;
   /**
+   * Share of invocations (of the functions `replyLossOn` names) that run to completion but whose caller is
+   * told `Sandbox.Timedout`, as Lambda reports a function that overran its timeout after its writes landed.
+   * Not a {@link FaultPlan} hook: whoever runs the cloud applies it around the runtime's invoke.
+   */
+  replyLossRate?: number;
+  replyLossOn?: (functionName: string) => boolean;
+  /**
    * The functions whose callers retry an invocation that failed before it ran: the only ones that get Lambda
    * faults. None by default: a fault where nobody retries is a lost request, a failure of the test, not of
    * the system under test.
@@ -49,12 +56,16 @@ export interface FaultStats {
   throttles: number;
   /** Receives whose messages became visible again while in flight. */
   visibilityExpiries: number;
+  /** Invocations that ran but were reported as timed out. */
+  lostReplies: number;
   /** Invocations that were not faulted because nobody would retry them. */
   sparedInvocations: number;
-  byFunction: Record<string, { transientErrors: number; throttles: number }>;
+  byFunction: Record<string, { transientErrors: number; throttles: number; lostReplies: number }>;
 }
 
 export interface SeededFaultPlan extends FaultPlan {
+  /** Whether this completed invocation's reply is lost (see `replyLossRate`). */
+  replyLost(functionName: string): boolean;
   stats(): FaultStats;
   /** Stops (or resumes) injecting: a run quiesces before its invariants are read. */
   setEnabled(enabled: boolean): void;
@@ -122,6 +133,8 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
   const transientErrorRate = rate('transientErrorRate', options.transientErrorRate);
   const throttleRate = rate('throttleRate', options.throttleRate);
   const visibilityExpiryRate = rate('visibilityExpiryRate', options.visibilityExpiryRate);
+  const replyLossRate = rate('replyLossRate', options.replyLossRate);
+  const replyLossOn = options.replyLossOn ?? (() => false);
   if (transientErrorRate + throttleRate > 1) throw new RangeError('transientErrorRate + throttleRate must not exceed 1');
   const maxCopies = Math.max(2, Math.floor(options.maxCopies ?? 3));
   const maxDelayMs = Math.max(1, Math.floor(options.maxDelayMs ?? 2_000));
@@ -149,10 +162,11 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
     transientErrors: 0,
     throttles: 0,
     visibilityExpiries: 0,
+    lostReplies: 0,
     sparedInvocations: 0,
     byFunction: {},
   };
-  const countFor = (functionName: string) => (stats.byFunction[functionName] ??= { transientErrors: 0, throttles: 0 });
+  const countFor = (functionName: string) => (stats.byFunction[functionName] ??= { transientErrors: 0, throttles: 0, lostReplies: 0 });
 
   return {
     deliveryCopies(context) {
@@ -200,6 +214,14 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
       if (draw('visibility', queueArn) >= visibilityExpiryRate) return undefined;
       stats.visibilityExpiries++;
       return visibilityExpirySeconds;
+    },
+
+    replyLost(functionName) {
+      if (!enabled || replyLossRate === 0 || !replyLossOn(functionName)) return false;
+      if (draw('reply', functionName) >= replyLossRate) return false;
+      stats.lostReplies++;
+      countFor(functionName).lostReplies++;
+      return true;
     },
 
     stats: () => structuredClone(stats),

@@ -6,7 +6,7 @@
  * hand-made snapshots; `checkInvariants` is both.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import {
   ChangeMessageVisibilityBatchCommand,
   GetQueueAttributesCommand,
@@ -97,9 +97,10 @@ export interface ExecutionRecord {
   stateMachine: string;
   name: string;
   status: string;
-  /** Why an execution that did not succeed ended. */
+  /** Why an execution that did not succeed ended, and the last state it entered. */
   error?: string;
   cause?: string;
+  lastState?: string;
 }
 
 const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
@@ -541,7 +542,9 @@ const readExecutions = async (sfn: SFNClient): Promise<ExecutionRecord[]> => {
         const record: ExecutionRecord = { stateMachine: machine.name, name: execution.name ?? '', status: execution.status ?? '' };
         if (UNSUCCESSFUL.has(record.status) && execution.executionArn) {
           const { error, cause } = await sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
-          Object.assign(record, error !== undefined && { error }, cause !== undefined && { cause });
+          const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, reverseOrder: true, maxResults: 1000 }));
+          const lastState = events.find((event) => event.stateEnteredEventDetails?.name !== undefined)?.stateEnteredEventDetails?.name;
+          Object.assign(record, error !== undefined && { error }, cause !== undefined && { cause }, lastState !== undefined && { lastState });
         }
         executions.push(record);
       }

@@ -42,6 +42,8 @@ interface Registered {
   environments: number;
   /** Cold starts in progress. */
   starting: number;
+  /** Cold starts waiting for a slot (see `coldStartConcurrency`). */
+  queued: number;
   waiters: Waiter[];
 }
 
@@ -60,6 +62,12 @@ export interface LambdaRuntimeOptions {
    * compiling the bundle. It changes how fast code compiles, never what runs. Default true.
    */
   codeCache?: boolean;
+  /**
+   * Cold starts run at once, across functions (default: the CPUs). A cold start is CPU-bound, so more at once
+   * finish no sooner and slow every running invocation; one still queued when its invocation has been served
+   * by an environment that became free is dropped.
+   */
+  coldStartConcurrency?: number;
 }
 
 /**
@@ -82,18 +90,22 @@ export class LambdaRuntime implements LambdaInvoker {
   private readonly log: (functionName: string, line: string) => void;
   /** Cold starts in progress, so `stop` can wait for them. */
   private readonly starts = new Set<Promise<void>>();
+  private readonly coldStartConcurrency: number;
+  private readonly coldStartQueue: Registered[] = [];
+  private activeColdStarts = 0;
   private stopped = false;
 
   constructor(private readonly options: LambdaRuntimeOptions) {
     this.faults = options.faults ?? NO_FAULTS;
     this.maxConcurrency = options.maxConcurrency ?? 4;
     this.log = options.log ?? ((name, line) => process.stdout.write(`[${name}] ${line}\n`));
+    this.coldStartConcurrency = options.coldStartConcurrency ?? Math.max(2, availableParallelism());
   }
 
   register(definition: FunctionDefinition): void {
     const codeDir = path.join(this.options.workDir, definition.name);
     extractBundle(definition.zipPath, codeDir);
-    const registered: Registered = { definition, codeDir, idle: [], environments: 0, starting: 0, waiters: [] };
+    const registered: Registered = { definition, codeDir, idle: [], environments: 0, starting: 0, queued: 0, waiters: [] };
     this.functions.set(definition.name, registered);
     this.functions.set(definition.arn, registered);
   }
@@ -134,7 +146,7 @@ export class LambdaRuntime implements LambdaInvoker {
    * a replacement for one that timed out) still start on demand. A function whose initialisation fails is
    * reported through `log`; its invocations fail with the init error, as before.
    */
-  async prewarm(parallelism = Math.max(2, availableParallelism())): Promise<void> {
+  async prewarm(parallelism = this.coldStartConcurrency): Promise<void> {
     const queue = [...new Set(this.functions.values())].filter((registered) => registered.environments === 0);
     const next = async (): Promise<void> => {
       for (let registered = queue.shift(); registered; registered = queue.shift()) await this.startEnvironment(registered);
@@ -148,6 +160,7 @@ export class LambdaRuntime implements LambdaInvoker {
    */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.coldStartQueue.length = 0;
     const registrations = [...new Set(this.functions.values())];
     for (const registered of registrations) {
       for (const waiter of registered.waiters.splice(0)) waiter.reject(new LambdaFunctionError('Lambda.ServiceException', 'the local Lambda runtime stopped'));
@@ -168,8 +181,25 @@ export class LambdaRuntime implements LambdaInvoker {
 
   /** One cold start per waiting invocation not already covered by one, within `maxConcurrency`. */
   private startEnvironmentsForWaiters(registered: Registered): void {
-    while (registered.waiters.length > registered.starting && registered.environments < this.maxConcurrency) {
-      void this.startEnvironment(registered);
+    while (registered.waiters.length > registered.starting + registered.queued && registered.environments + registered.queued < this.maxConcurrency) {
+      registered.queued++;
+      this.coldStartQueue.push(registered);
+    }
+    this.startQueuedColdStarts();
+  }
+
+  /** Starts queued cold starts while slots are free, skipping those no waiting invocation needs any more. */
+  private startQueuedColdStarts(): void {
+    while (this.activeColdStarts < this.coldStartConcurrency) {
+      const registered = this.coldStartQueue.shift();
+      if (!registered) return;
+      registered.queued--;
+      if (this.stopped || registered.waiters.length <= registered.starting || registered.environments >= this.maxConcurrency) continue;
+      this.activeColdStarts++;
+      void this.startEnvironment(registered).finally(() => {
+        this.activeColdStarts--;
+        this.startQueuedColdStarts();
+      });
     }
   }
 
@@ -284,6 +314,7 @@ export class LambdaRuntime implements LambdaInvoker {
         clearTimeout(timer);
         environment.worker.off('message', onMessage);
         environment.worker.off('error', onCrash);
+        environment.worker.off('exit', onExit);
       };
       const onMessage = (message: { type: string; requestId: string; result?: unknown; errorType?: string; errorMessage?: string; trace?: string[] }) => {
         if (message.requestId !== requestId) return;
@@ -297,6 +328,12 @@ export class LambdaRuntime implements LambdaInvoker {
         this.retire(registered);
         reject(new LambdaFunctionError('Runtime.ExitError', `${definition.name} crashed: ${error.message}`));
       };
+      // The handler ended its environment (process.exit) without answering.
+      const onExit = (code: number) => {
+        cleanUp();
+        this.retire(registered);
+        reject(new LambdaFunctionError('Runtime.ExitError', `${definition.name}: runtime exited with code ${code} before answering`));
+      };
       const timer = setTimeout(() => {
         cleanUp();
         void environment.worker.terminate();
@@ -305,6 +342,7 @@ export class LambdaRuntime implements LambdaInvoker {
       }, timeoutMs);
       environment.worker.on('message', onMessage);
       environment.worker.once('error', onCrash);
+      environment.worker.once('exit', onExit);
       environment.worker.postMessage({ requestId, payload, deadline: Date.now() + timeoutMs });
     });
   }

@@ -222,11 +222,22 @@ const taskRunner =
     }
   };
 
-const endOf = (ended: AbortSignal): Promise<never> =>
-  new Promise((_resolve, reject) => {
-    if (ended.aborted) reject(ended.reason as Error);
-    ended.addEventListener('abort', () => reject(ended.reason as Error), { once: true });
-  });
+/** One promise per execution, however many tasks race it: one abort listener, not one per task and retry. */
+const endings = new WeakMap<AbortSignal, Promise<never>>();
+
+const endOf = (ended: AbortSignal): Promise<never> => {
+  let ending = endings.get(ended);
+  if (!ending) {
+    ending = new Promise<never>((_resolve, reject) => {
+      if (ended.aborted) reject(ended.reason as Error);
+      ended.addEventListener('abort', () => reject(ended.reason as Error), { once: true });
+    });
+    // Every execution ends, raced or not: the rejection is for the races, never unhandled.
+    ending.catch(() => undefined);
+    endings.set(ended, ending);
+  }
+  return ending;
+};
 
 const replaceToken = (value: unknown, token: string): unknown => {
   if (value === TOKEN_PLACEHOLDER) return token;

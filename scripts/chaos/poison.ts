@@ -39,17 +39,19 @@ const KINDS = [
 
 /**
  * Sends `count` malformed messages through the real SDK clients: onto the bus (`PutEvents`) and into consumer
- * queues (`SendMessage`), cycling through {@link KINDS}.
+ * queues (`SendMessage`), cycling through {@link KINDS} from the `from`-th. Each carries a marker unique in the
+ * run (fixed width, so no marker is a prefix of another) that the invariant check looks for in the DLQs.
  *
  * @example
  * ```ts
- * const poison = await sendPoison({ endpoint: cloud.edgeUrl, stage: 'dev', busName: 'ordering-dev', count: 5, runId: 'seed-7' });
+ * const poison = await sendPoison({ endpoint: cloud.edgeUrl, stage: 'dev', busName: 'ordering-dev', from: 0, count: 5, runId: 'seed-7' });
  * ```
  */
 export const sendPoison = async ({
   endpoint,
   stage,
   busName,
+  from,
   count,
   runId,
   region = 'eu-west-1',
@@ -57,6 +59,7 @@ export const sendPoison = async ({
   endpoint: string;
   stage: string;
   busName: string;
+  from: number;
   count: number;
   runId: string;
   region?: string;
@@ -66,9 +69,9 @@ export const sendPoison = async ({
   const sqs = new SQSClient(config);
   const sent: PoisonMessage[] = [];
   try {
-    for (let n = 0; n < count; n++) {
+    for (let n = from; n < from + count; n++) {
       const kind = KINDS[n % KINDS.length] ?? KINDS[0];
-      const id = `chaos-poison-${runId}-${n}`;
+      const id = `chaos-poison-${runId}-${String(n).padStart(6, '0')}`;
       if ('bus' in kind) {
         const { FailedEntryCount = 0, Entries = [] } = await events.send(
           new PutEventsCommand({ Entries: [{ EventBusName: busName, Source: kind.bus.Source, DetailType: kind.bus.DetailType, Detail: JSON.stringify(kind.bus.detail(id)) }] }),

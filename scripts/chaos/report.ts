@@ -27,6 +27,7 @@ export const formatReport = (report: ChaosReport): string => {
     ['Lambda transient errors (Lambda.ServiceException)', faults.transientErrors],
     ['Lambda throttles (Lambda.TooManyRequestsException)', faults.throttles],
     ['SQS visibility timeouts expired in flight', faults.visibilityExpiries],
+    ['Lambda replies lost after the function ran (Sandbox.Timedout)', faults.lostReplies],
     ['Lambda faults spared (function not retried safely)', faults.sparedInvocations],
     ['POST /orders sent again with the same key', client.duplicatePosts],
     ['POST /orders retried after a 5xx', client.retriedPosts],
@@ -53,10 +54,15 @@ export const formatReport = (report: ChaosReport): string => {
   lines.push(table(['dead-letter queue', 'messages', 'malformed (sent by the run)', 'without reason'], invariants.deadLetters.map((row) => [row.queue, row.messages, row.poison, row.withoutReason])));
   if (invariants.unsuccessfulExecutions.length > 0) {
     lines.push('');
-    lines.push('Executions that did not succeed (not an invariant by itself; each alarms on AWS):');
+    lines.push('Executions that did not succeed (not an invariant by itself; each alarms on AWS), by workflow, last state and error:');
+    const groups = new Map<string, { count: number; example: string }>();
     for (const execution of invariants.unsuccessfulExecutions) {
-      lines.push(`- ${execution.stateMachine}/${execution.name} ${execution.status}: ${execution.error ?? ''} ${(execution.cause ?? '').slice(0, 300)}`);
+      const key = `${execution.stateMachine} | ${execution.lastState ?? '?'} | ${execution.status} ${execution.error ?? ''}`;
+      const group = groups.get(key) ?? { count: 0, example: execution.name };
+      group.count++;
+      groups.set(key, group);
     }
+    lines.push(table(['workflow', 'last state', 'ended', 'executions', 'example'], [...groups].map(([key, { count, example }]) => [...key.split(' | '), count, example])));
   }
   lines.push('');
   lines.push(

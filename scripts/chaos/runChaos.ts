@@ -1,6 +1,8 @@
 import { GetQueueAttributesCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createSeededFaultPlan, type FaultStats } from '../../local/seededFaults';
+import { LambdaFunctionError } from '../../local/lambda/invoker';
+import type { LambdaRuntime } from '../../local/lambda/lambdaRuntime';
+import { createSeededFaultPlan, type FaultStats, type SeededFaultPlan } from '../../local/seededFaults';
 import { STOCK_SEED } from '../../services/inventory/src/domain/stockSeed';
 import { findViolations, isDeadLetterQueueName, readStores, storeClients, tablesOf, type InvariantReport, type StoreClients, type StoreSnapshot } from '../invariants';
 import { STAGE, startProjectCloud } from '../localCloud';
@@ -19,6 +21,12 @@ export interface ChaosOptions {
   transientErrorRate: number;
   throttleRate: number;
   visibilityExpiryRate: number;
+  /**
+   * Share of invocations that run but whose caller hears `Sandbox.Timedout` (a function that overran its
+   * timeout after its writes landed). Every function the templates invoke may get it: no caller here retries
+   * a timeout, so this measures what a Lambda timeout does to the saga rather than assumes it is harmless.
+   */
+  replyLossRate: number;
   /** Malformed messages sent to the bus and the queues during the run. */
   poison: number;
   /** Orders in flight at once: a new one is placed when one ends. */
@@ -27,7 +35,7 @@ export interface ChaosOptions {
   duplicatePostRate: number;
   /** Whose retries Lambda faults may rely on (see retriedFunctions.ts); a function no listed caller retries is spared. */
   faultCallers: readonly Retrier[];
-  /** Longest wait for the system to go quiet after the last order was placed. */
+  /** Longest wait for the system to go quiet once every order ended, and longest stretch with no order ending. */
   quietTimeoutMs: number;
   /** Local cloud and function output; dropped when absent. */
   log?: (source: string, line: string) => void;
@@ -45,6 +53,7 @@ export const DEFAULT_OPTIONS: ChaosOptions = {
   transientErrorRate: 0.05,
   throttleRate: 0.02,
   visibilityExpiryRate: 0.05,
+  replyLossRate: 0,
   poison: 10,
   concurrency: 25,
   duplicatePostRate: 0.1,
@@ -94,8 +103,9 @@ const postOrder = async (httpUrl: string, order: PlannedOrder): Promise<{ orderI
       if (response.status === 202 && answer.orderId) return { orderId: answer.orderId, retries: attempt };
       if (!isTransientStatus(response.status)) throw new Error(`POST /orders (${order.idempotencyKey}) answered ${response.status}: ${JSON.stringify(answer)}`);
     }
-    if (attempt >= 10) throw new Error(`POST /orders (${order.idempotencyKey}) kept failing: ${response instanceof Error ? response.message : response.status}`);
-    await sleep(Math.min(2_000, 50 * 2 ** attempt));
+    if (attempt >= 8) throw new Error(`POST /orders (${order.idempotencyKey}) kept failing: ${response instanceof Error ? response.message : response.status}`);
+    // Exponential backoff with full jitter: retrying at once only adds to whatever made the API fail.
+    await sleep(Math.random() * Math.min(10_000, 200 * 2 ** attempt));
   }
 };
 
@@ -167,11 +177,26 @@ const queuesEmpty = async (clients: StoreClients): Promise<boolean> => {
 const muteInjectedErrors = (): (() => void) => {
   const original = console.error;
   console.error = (...args: unknown[]) => {
-    if (args.some((arg) => String(arg).includes('(injected)'))) return;
+    if (args.some((arg) => String(arg).includes('(injected'))) return;
     original(...args);
   };
   return () => {
     console.error = original;
+  };
+};
+
+/**
+ * A lost reply happens after the function ran, which no FaultPlan hook can express (they all act before it
+ * runs): the runtime's invoke is wrapped instead. Step Functions, the event source mappings and the HTTP API
+ * all call the runtime through this one method, so each of them sees the timeout.
+ */
+const loseReplies = (lambda: LambdaRuntime, faults: SeededFaultPlan) => {
+  const invoke = lambda.invoke.bind(lambda);
+  lambda.invoke = async (functionNameOrArn, payload) => {
+    const result = await invoke(functionNameOrArn, payload);
+    const functionName = functionNameOrArn.replace(/^arn:aws:lambda:[^:]+:[^:]+:function:/, '').replace(/:(\$LATEST|\d+)$/, '');
+    if (faults.replyLost(functionName)) throw new LambdaFunctionError('Sandbox.Timedout', 'Task timed out (injected: the function ran, its reply was lost)');
+    return result;
   };
 };
 
@@ -190,7 +215,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
   const progress = options.progress ?? (() => undefined);
   const started = Date.now();
   const stacks = STACKS.map(({ name }) => ({ stackName: name === 'platform' ? `ordering-platform-${STAGE}` : `ordering-${name}-${STAGE}`, template: readPackagedTemplate(name) as never }));
-  const { safe, unsafe } = retriedFunctions(stacks, { httpClientsRetry: options.faultCallers.includes('http-client') });
+  const { safe, unsafe, direct } = retriedFunctions(stacks, { httpClientsRetry: options.faultCallers.includes('http-client') });
   const spared: Record<string, string> = Object.fromEntries(unsafe);
   for (const [functionName, retriers] of safe) {
     if (!retriers.some((retrier) => options.faultCallers.includes(retrier))) spared[functionName] = `retried by ${retriers.join(', ')}, not in this run's fault callers`;
@@ -200,10 +225,12 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     retriedSafely: (functionName) => spared[functionName] === undefined && safe.has(functionName),
     // Nothing consumes a DLQ but operators (and the invariant check): its visibility is theirs.
     expireVisibilityOn: (queueArn) => !isDeadLetterQueueName(queueArn.slice(queueArn.lastIndexOf(':') + 1)),
+    replyLossOn: (functionName) => !direct.has(functionName),
   });
 
   const unmute = muteInjectedErrors();
   const cloud = await startProjectCloud({ edgePort: 0, httpPort: 0, faults, retryIntervalMs: 50, log: options.log ?? (() => undefined) });
+  loseReplies(cloud.lambda, faults);
   const clients = storeClients(cloud.edgeUrl);
   const watcher = watchOrders(clients, STAGE);
   try {
@@ -212,6 +239,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     const planned = planOrders(options);
     const poisonEvery = options.poison > 0 ? Math.max(1, Math.floor(planned.length / options.poison)) : Infinity;
     const poison: PoisonMessage[] = [];
+    const poisonTarget = { endpoint: cloud.edgeUrl, stage: STAGE, busName: `ordering-${STAGE}`, runId: String(options.seed) };
     const clientViolations: string[] = [];
     const client = { posts: 0, duplicatePosts: 0, retriedPosts: 0 };
     const orderIds = new Map<number, string>();
@@ -225,8 +253,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
       for (let index = next++; index < planned.length; index = next++) {
         const order = planned[index] as PlannedOrder;
         if (index % poisonEvery === 0 && poisonSent < options.poison) {
-          poisonSent++;
-          poison.push(...(await sendPoison({ endpoint: cloud.edgeUrl, stage: STAGE, busName: `ordering-${STAGE}`, count: 1, runId: `${String(options.seed)}-${poisonSent}` })));
+          poison.push(...(await sendPoison({ ...poisonTarget, from: poisonSent++, count: 1 })));
         }
         let answers: { orderId: string; retries: number }[];
         try {
@@ -258,9 +285,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
       })(),
     ]);
     if (stalled) clientViolations.push(`${watcher.pending()} orders were still not terminal after ${options.quietTimeoutMs / 1000} s without progress`);
-    for (let n = poisonSent; n < options.poison; n++) {
-      poison.push(...(await sendPoison({ endpoint: cloud.edgeUrl, stage: STAGE, busName: `ordering-${STAGE}`, count: 1, runId: `${String(options.seed)}-${n + 1}` })));
-    }
+    if (poisonSent < options.poison) poison.push(...(await sendPoison({ ...poisonTarget, from: poisonSent, count: options.poison - poisonSent })));
     const placingMs = Date.now() - placingStarted;
 
     // Quiet: every delivery, execution and consumer queue settled, twice in a row a few seconds apart (the

@@ -2,9 +2,10 @@ import { DEFAULT_OPTIONS, runChaos, type ChaosReport } from '../../scripts/chaos
 
 /**
  * A small chaos run inside `npm test`: a fresh local cloud from the packaged templates, a fixed seed, every
- * kind of fault. 20 orders, all in flight at once: measured at 45–70 s on a loaded 2-CPU machine, most of it
- * the carrier scenarios' own waits (a lost parcel ends at the 10 s dispatch timeout, a stuck one at the 20 s
- * delivery timeout), so more orders in parallel cost little. `npm run chaos -- --orders 1000` is the big one.
+ * kind of fault the FaultPlan hooks can inject, malformed messages, duplicated POSTs. 20 orders, all in flight
+ * at once: 29 s on an idle 2-CPU machine, 45–90 s on one shared with other builds. Most of it is the carrier
+ * scenarios' own waits (a lost parcel ends at the 10 s dispatch timeout, a stuck one at the 20 s delivery
+ * timeout), which fewer orders would not shorten. `npm run chaos -- --orders 1000` is the big run.
  */
 const ORDERS = 20;
 const SEED = 20261125;
@@ -39,7 +40,7 @@ describe('chaos', () => {
     expect(report.faults.throttles).toBeGreaterThan(0);
     expect(report.faults.visibilityExpiries).toBeGreaterThan(0);
     expect(report.client.duplicatePosts).toBeGreaterThan(0);
-    expect(report.poison).toHaveLength(5);
+    expect(new Set(report.poison.map((message) => message.kind)).size).toBe(5);
   });
 
   it('dead-letters every malformed message with its reason when the run sends them', () => {

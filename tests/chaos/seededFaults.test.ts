@@ -102,6 +102,7 @@ describe('createSeededFaultPlan', () => {
     expect(plan.stats().byFunction['ordering-order-dev-advanceOrder']).toEqual({
       transientErrors: faults.filter((f) => f === 'transient-error').length,
       throttles: faults.filter((f) => f === 'throttle').length,
+      lostReplies: 0,
     });
   });
 
@@ -135,6 +136,20 @@ describe('createSeededFaultPlan', () => {
     expect(overrides.filter((seconds) => seconds !== 1 && seconds !== undefined)).toEqual([]);
     expect(new Set(onDlq)).toEqual(new Set([undefined]));
     expect(plan.stats().visibilityExpiries).toBe(overrides.filter((seconds) => seconds === 1).length);
+  });
+
+  it('loses about the configured share of replies, only of the functions named', () => {
+    // Arrange
+    const plan = createSeededFaultPlan({ seed: 4, replyLossRate: 0.1, replyLossOn: (name) => name === 'ordering-order-dev-advanceOrder' });
+
+    // Act
+    const lost = Array.from({ length: 5_000 }, () => plan.replyLost('ordering-order-dev-advanceOrder'));
+    const elsewhere = Array.from({ length: 100 }, () => plan.replyLost('ordering-inventory-dev-seedStock'));
+
+    // Assert
+    expect(lost.filter(Boolean).length / lost.length).toBeCloseTo(0.1, 1);
+    expect(elsewhere.some(Boolean)).toBe(false);
+    expect(plan.stats().lostReplies).toBe(lost.filter(Boolean).length);
   });
 
   it('injects nothing while disabled, and again once enabled', () => {

@@ -28,6 +28,10 @@ const HANDLERS: Record<string, string> = {
     exports.handler = async (event) => { await new Promise((resolve) => setTimeout(resolve, event.ms)); return { threadId }; };
   `,
   broken: `throw new Error('configuration missing');`,
+  exits: `
+    require('node:fs').appendFileSync(process.env.INIT_LOG, process.env.AWS_LAMBDA_FUNCTION_NAME + '\\n');
+    exports.handler = async (event) => { if (event.exit) process.exit(3); return 'ok'; };
+  `,
 };
 
 describe('LambdaRuntime', () => {
@@ -66,7 +70,7 @@ describe('LambdaRuntime', () => {
     ...overrides,
   });
 
-  const runtime = (functions: FunctionDefinition[], options: { maxConcurrency?: number; codeCache?: boolean } = {}): LambdaRuntime => {
+  const runtime = (functions: FunctionDefinition[], options: { maxConcurrency?: number; codeCache?: boolean; coldStartConcurrency?: number } = {}): LambdaRuntime => {
     const created = new LambdaRuntime({
       workDir: path.join(dir, 'functions'),
       baseEnvironment: { INIT_LOG: initLog, GREETING: 'base' },
@@ -137,6 +141,27 @@ describe('LambdaRuntime', () => {
     expect(inits()).toHaveLength(2);
   });
 
+  it('runs at most coldStartConcurrency cold starts at once, and drops a queued one nobody waits for any more', async () => {
+    const lambda = runtime(
+      [definition('sleepy', 'sleep'), definition('blocker', 'sleep', { environment: { INIT_MS: '1000' } })],
+      { coldStartConcurrency: 1 },
+    );
+    await lambda.prewarm();
+    // Pre-warming: one environment each. The next blocker invocation beside a running one takes the only slot.
+    const blockers = Promise.all([lambda.invoke('blocker', { ms: 300 }), lambda.invoke('blocker', { ms: 0 })]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    // A second concurrent sleepy invocation queues a cold start behind the blocker's, and is served meanwhile
+    // by the environment the first one frees.
+    const sleepers = (await Promise.all([lambda.invoke('sleepy', { ms: 50 }), lambda.invoke('sleepy', { ms: 0 })])) as { threadId: number }[];
+    await blockers;
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+
+    expect(sleepers[1]?.threadId).toBe(sleepers[0]?.threadId);
+    expect(inits().filter((name) => name === 'sleepy')).toHaveLength(1);
+    expect(inits().filter((name) => name === 'blocker')).toHaveLength(2);
+  });
+
   it('kills an environment whose invocation times out; the next invocation starts a new one', async () => {
     const lambda = runtime([definition('stuck', 'sleep', { timeoutSeconds: 1 })], { maxConcurrency: 1 });
 
@@ -146,6 +171,14 @@ describe('LambdaRuntime', () => {
     const after = (await lambda.invoke('stuck', { ms: 0 })) as { threadId: number };
 
     expect(after.threadId).toEqual(expect.any(Number));
+    expect(inits()).toHaveLength(2);
+  });
+
+  it('fails an invocation whose handler ends the runtime, and starts a new environment for the next', async () => {
+    const lambda = runtime([definition('quitter', 'exits')], { maxConcurrency: 1 });
+
+    await expect(lambda.invoke('quitter', { exit: true })).rejects.toMatchObject({ name: 'Runtime.ExitError' });
+    await expect(lambda.invoke('quitter', {})).resolves.toBe('ok');
     expect(inits()).toHaveLength(2);
   });
 
