@@ -47,6 +47,10 @@ export interface SeededFaultOptions {
 
 /** Every fault injected so far, by kind, and the Lambda faults by function. */
 export interface FaultStats {
+  /** EventBridge deliveries (rule target × event) decided while injecting: the base of the delivery rates. */
+  deliveries: number;
+  /** Invocations of functions that may be faulted (see `retriedSafely`): the base of the Lambda rates. */
+  faultableInvocations: number;
   /** Deliveries sent more than once, and the extra copies they made. */
   duplicatedDeliveries: number;
   extraCopies: number;
@@ -156,6 +160,8 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
 
   let enabled = true;
   const stats: FaultStats = {
+    deliveries: 0,
+    faultableInvocations: 0,
     duplicatedDeliveries: 0,
     extraCopies: 0,
     delayedDeliveries: 0,
@@ -170,7 +176,9 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
 
   return {
     deliveryCopies(context) {
-      if (!enabled || duplicateRate === 0) return 1;
+      if (!enabled) return 1;
+      stats.deliveries++;
+      if (duplicateRate === 0) return 1;
       const subject = deliverySubject(context);
       // Two draws per decision, always: whether, then how many, so the stream stays aligned across runs.
       const duplicated = draw('copies', subject) < duplicateRate;
@@ -192,7 +200,9 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
     },
 
     invocationFault(functionName) {
-      if (!enabled || transientErrorRate + throttleRate === 0) return 'none';
+      if (!enabled) return 'none';
+      if (retriedSafely(functionName)) stats.faultableInvocations++;
+      if (transientErrorRate + throttleRate === 0) return 'none';
       const roll = draw('invoke', functionName);
       if (roll >= transientErrorRate + throttleRate) return 'none';
       if (!retriedSafely(functionName)) {

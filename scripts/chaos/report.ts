@@ -5,6 +5,8 @@ import { unexpectedOutcomes, type ChaosReport } from './runChaos';
 const table = (header: string[], rows: (string | number)[][]): string =>
   [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
+const share = (count: number, of: number, base: string) => `${count} of ${of} ${base} (${of === 0 ? '0' : ((100 * count) / of).toFixed(1)}%)`;
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
@@ -22,12 +24,12 @@ export const formatReport = (report: ChaosReport): string => {
   lines.push(`## Chaos run: ${options.orders} orders, seed ${String(options.seed)}`);
   lines.push('');
   lines.push(table(['fault', 'injected'], [
-    ['EventBridge deliveries duplicated (extra copies)', `${faults.duplicatedDeliveries} (${faults.extraCopies})`],
+    ['EventBridge deliveries duplicated', `${share(faults.duplicatedDeliveries, faults.deliveries, 'deliveries')}, ${faults.extraCopies} extra copies`],
     ['EventBridge delivery copies delayed (reordered)', faults.delayedDeliveries],
-    ['Lambda transient errors (Lambda.ServiceException)', faults.transientErrors],
-    ['Lambda throttles (Lambda.TooManyRequestsException)', faults.throttles],
+    ['Lambda transient errors (Lambda.ServiceException)', share(faults.transientErrors, faults.faultableInvocations, 'faultable invocations')],
+    ['Lambda throttles (Lambda.TooManyRequestsException)', share(faults.throttles, faults.faultableInvocations, 'faultable invocations')],
     ['SQS visibility timeouts expired in flight', faults.visibilityExpiries],
-    ['Lambda replies lost after the function ran (Sandbox.Timedout)', faults.lostReplies],
+    ['Lambda replies lost after the function ran (Sandbox.Timedout)', share(faults.lostReplies, faults.faultableInvocations, 'faultable invocations')],
     ['Lambda faults spared (function not retried safely)', faults.sparedInvocations],
     ['POST /orders sent again with the same key', client.duplicatePosts],
     ['POST /orders retried after a 5xx', client.retriedPosts],

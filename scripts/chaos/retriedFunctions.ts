@@ -8,8 +8,6 @@ export interface RetriedFunctions {
   safe: Map<string, Retrier[]>;
   /** Functions some caller would not retry (a Task without a Retry on Lambda's errors, a direct invoke), and why. */
   unsafe: Map<string, string>;
-  /** Functions nothing in the templates invokes (an operator or a script calls them directly). */
-  direct: Set<string>;
 }
 
 /** The errors the local Lambda runtime injects; a Task retries them if its Retry names them (or a catch-all). */
@@ -112,8 +110,9 @@ export const retriedFunctions = (
     exports = { ...exports, ...localExports(template, resolver) };
   }
 
-  const direct = new Set([...functions].filter((functionName) => !callers.has(functionName) && !unsafe.has(functionName)));
-  for (const functionName of direct) unsafe.set(functionName, 'invoked directly (no event source, route or workflow task retries it)');
+  for (const functionName of functions) {
+    if (!callers.has(functionName) && !unsafe.has(functionName)) unsafe.set(functionName, 'invoked directly (no event source, route or workflow task retries it)');
+  }
   const safe = new Map([...callers].filter(([functionName]) => !unsafe.has(functionName)).map(([functionName, retriers]) => [functionName, [...retriers]]));
-  return { safe, unsafe, direct };
+  return { safe, unsafe };
 };

@@ -23,8 +23,9 @@ export interface ChaosOptions {
   visibilityExpiryRate: number;
   /**
    * Share of invocations that run but whose caller hears `Sandbox.Timedout` (a function that overran its
-   * timeout after its writes landed). Every function the templates invoke may get it: no caller here retries
-   * a timeout, so this measures what a Lambda timeout does to the saga rather than assumes it is harmless.
+   * timeout after its writes landed). The functions `faultCallers` retry get it: workflows retry it
+   * (services/common.yml transientErrors), queues redeliver, HTTP clients repeat with their key, so what it
+   * measures is whether each function is safe to run again after it already ran.
    */
   replyLossRate: number;
   /** Malformed messages sent to the bus and the queues during the run. */
@@ -53,7 +54,7 @@ export const DEFAULT_OPTIONS: ChaosOptions = {
   transientErrorRate: 0.05,
   throttleRate: 0.02,
   visibilityExpiryRate: 0.05,
-  replyLossRate: 0,
+  replyLossRate: 0.02,
   poison: 10,
   concurrency: 25,
   duplicatePostRate: 0.1,
@@ -215,17 +216,20 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
   const progress = options.progress ?? (() => undefined);
   const started = Date.now();
   const stacks = STACKS.map(({ name }) => ({ stackName: name === 'platform' ? `ordering-platform-${STAGE}` : `ordering-${name}-${STAGE}`, template: readPackagedTemplate(name) as never }));
-  const { safe, unsafe, direct } = retriedFunctions(stacks, { httpClientsRetry: options.faultCallers.includes('http-client') });
+  const { safe, unsafe } = retriedFunctions(stacks, { httpClientsRetry: options.faultCallers.includes('http-client') });
   const spared: Record<string, string> = Object.fromEntries(unsafe);
   for (const [functionName, retriers] of safe) {
     if (!retriers.some((retrier) => options.faultCallers.includes(retrier))) spared[functionName] = `retried by ${retriers.join(', ')}, not in this run's fault callers`;
   }
+  const faultable = (functionName: string) => spared[functionName] === undefined && safe.has(functionName);
   const faults = createSeededFaultPlan({
     ...options,
-    retriedSafely: (functionName) => spared[functionName] === undefined && safe.has(functionName),
+    retriedSafely: faultable,
     // Nothing consumes a DLQ but operators (and the invariant check): its visibility is theirs.
     expireVisibilityOn: (queueArn) => !isDeadLetterQueueName(queueArn.slice(queueArn.lastIndexOf(':') + 1)),
-    replyLossOn: (functionName) => !direct.has(functionName),
+    // The same functions as the other Lambda faults: a lost reply on an SQS consumer holds its message for a
+    // whole visibility timeout (60 s), so it comes with --fault-callers sqs-redelivery, like the rest.
+    replyLossOn: faultable,
   });
 
   const unmute = muteInjectedErrors();

@@ -27,7 +27,7 @@ describe('chaos', () => {
     });
   }, 300_000);
 
-  it('keeps every invariant of DESIGN.md when deliveries are duplicated and reordered, invocations fail and visibility expires', () => {
+  it('keeps every invariant of DESIGN.md when deliveries are duplicated and reordered, invocations fail or lose their replies and visibility expires', () => {
     expect(report.invariants.violations).toEqual([]);
     expect(report.clientViolations).toEqual([]);
     expect(report.invariants.orders.total).toBe(ORDERS);
@@ -39,6 +39,7 @@ describe('chaos', () => {
     expect(report.faults.transientErrors).toBeGreaterThan(0);
     expect(report.faults.throttles).toBeGreaterThan(0);
     expect(report.faults.visibilityExpiries).toBeGreaterThan(0);
+    expect(report.faults.lostReplies).toBeGreaterThan(0);
     expect(report.client.duplicatePosts).toBeGreaterThan(0);
     expect(new Set(report.poison.map((message) => message.kind)).size).toBe(5);
   });

@@ -152,6 +152,25 @@ describe('createSeededFaultPlan', () => {
     expect(plan.stats().lostReplies).toBe(lost.filter(Boolean).length);
   });
 
+  it('counts the deliveries and faultable invocations it decided on, the bases of the rates it reports', () => {
+    // Arrange
+    const plan = createSeededFaultPlan({ ...busy, retriedSafely: (name) => name === 'ordering-payment-dev-chargePayment' });
+
+    // Act
+    for (let n = 0; n < 300; n++) plan.deliveryCopies(delivery('OrderPlaced'));
+    for (let n = 0; n < 40; n++) plan.invocationFault('ordering-payment-dev-chargePayment');
+    for (let n = 0; n < 25; n++) plan.invocationFault('ordering-inventory-dev-seedStock');
+    plan.setEnabled(false);
+    plan.deliveryCopies(delivery('OrderPlaced'));
+    plan.invocationFault('ordering-payment-dev-chargePayment');
+
+    // Assert
+    const stats = plan.stats();
+    expect(stats.deliveries).toBe(300);
+    expect(stats.faultableInvocations).toBe(40);
+    expect(stats.duplicatedDeliveries / stats.deliveries).toBeCloseTo(0.3, 1);
+  });
+
   it('injects nothing while disabled, and again once enabled', () => {
     // Arrange
     const plan = createSeededFaultPlan({ ...busy, duplicateRate: 1, reorderRate: 1, transientErrorRate: 1, throttleRate: 0, visibilityExpiryRate: 1 });

@@ -38,6 +38,19 @@ const transientErrorNames = (): string[] => {
   return [...transient].sort();
 };
 
+/**
+ * Lambda's errors that leave the request worth repeating: service faults, throttles, and timeouts, after
+ * which the function may or may not have run (every task is idempotent, so running it again is safe).
+ */
+const LAMBDA_TRANSIENT_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Sandbox.Timedout',
+];
+
 const allStates = (states: Record<string, State>): [string, State][] =>
   Object.entries(states).flatMap(([name, state]) => [
     [name, state] as [string, State],
@@ -81,8 +94,8 @@ describe.each(workflows)('packaged workflow %s', (_label, stack, name) => {
     }
   });
 
-  it('retries every transient error class where it retries TransientError', () => {
-    const expected = transientErrorNames();
+  it('retries every transient error class, and Lambda\'s transient errors, where it retries TransientError', () => {
+    const expected = [...transientErrorNames(), ...LAMBDA_TRANSIENT_ERRORS];
     const incomplete = states
       .flatMap(([stateName, state]) => (state.Retry ?? []).map((retry) => ({ stateName, errors: retry.ErrorEquals })))
       .filter(({ errors }) => errors.includes(TransientError.name))
