@@ -1,6 +1,12 @@
+const { availableParallelism } = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // Jest's default (one worker fewer than the CPUs) leaves a 2-CPU machine one worker. The slow files (end to
+  // end, chaos) mostly wait on timers and on the local cloud's worker threads, so two run well side by side:
+  // 136 s instead of 288 s for the whole suite on 2 CPUs.
+  maxWorkers: Math.max(2, availableParallelism()),
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/tests/support/environment.ts'],

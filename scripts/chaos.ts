@@ -5,10 +5,11 @@
  * every invariant of DESIGN.md against the stores. Prints the faults injected, the violations, wall time and
  * throughput; exits 1 on any violation. The same seed injects the same faults.
  *
- * Options (defaults in scripts/chaos/runChaos.ts): --duplicate-rate (0.3), --max-copies (3), --reorder-rate
+ * Options (defaults in scripts/chaos/runChaos.ts): --duplicate-rate (0.35), --max-copies (3), --reorder-rate
  * (0.3), --max-delay-ms (2000), --transient-error-rate (0.05), --throttle-rate (0.02), --visibility-expiry-rate
- * (0.05), --reply-loss-rate (0.02: a function runs but its caller hears Sandbox.Timedout), --poison N (10), --concurrency C (orders in flight, 25), --duplicate-post-rate (0.1), --fault-callers
- * (workflow-retry,http-client; add sqs-redelivery to fault SQS consumers too), --quiet-timeout-s (600),
+ * (0.05), --reply-loss-rate (0.02: a function runs but its caller hears Sandbox.Timedout), --poison N (10),
+ * --concurrency C (orders in flight, 25), --duplicate-post-rate (0.1), --fault-callers (workflow-retry,
+ * http-client; add sqs-redelivery to fault SQS consumers too), --quiet-timeout-s (600),
  * --json <file> (the whole report), --verbose (function logs).
  *
  * Lambda faults go only to functions whose every caller retries them (scripts/chaos/retriedFunctions.ts):

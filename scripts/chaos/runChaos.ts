@@ -47,7 +47,7 @@ export interface ChaosOptions {
 export const DEFAULT_OPTIONS: ChaosOptions = {
   orders: 100,
   seed: 1,
-  duplicateRate: 0.3,
+  duplicateRate: 0.35,
   maxCopies: 3,
   reorderRate: 0.3,
   maxDelayMs: 2_000,
