@@ -111,6 +111,20 @@ const eventFacts = (body: string): { detailType?: string; correlationId?: string
   }
 };
 
+/**
+ * Why a message that SQS itself moved (after `maxReceiveCount` receives) failed: no consumer got to record a
+ * reason, so every receive failed before the handler could (the function throttled, timed out or crashed),
+ * which is itself the reason, and its logs hold the rest. SQS records the source queue on such a message.
+ *
+ * @example
+ * ```ts
+ * sqsRedriveReason('arn:aws:sqs:eu-west-1:123456789012:ordering-payment-dev-onOrderPlaced');
+ * ```
+ */
+export const sqsRedriveReason = (sourceQueueArn: string): string =>
+  `SQS moved it from ${queueNameFromArn(sourceQueueArn)} after maxReceiveCount receives: ` +
+  'every invocation failed before the consumer could record why (throttled, timed out or crashed); see the function’s logs';
+
 const definedOnly = <T extends Record<string, string | undefined>>(values: T): Partial<T> =>
   Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 
@@ -125,12 +139,13 @@ const definedOnly = <T extends Record<string, string | undefined>>(values: T): P
 export const describeDeadLetter = (message: Message): DeadLetter => {
   const body = message.Body ?? '';
   const sent = Number(message.Attributes?.SentTimestamp);
+  const movedBySqsFrom = stringAttribute(message, EVENTBRIDGE_FAILURE_ATTRIBUTES.errorCode) ? undefined : message.Attributes?.DeadLetterQueueSourceArn;
   return {
     messageId: message.MessageId ?? '',
     receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
     ...(Number.isFinite(sent) && sent > 0 && { sentAt: new Date(sent).toISOString() }),
     failure: definedOnly({
-      reason: stringAttribute(message, FAILURE_ATTRIBUTES.reason),
+      reason: stringAttribute(message, FAILURE_ATTRIBUTES.reason) ?? (movedBySqsFrom && sqsRedriveReason(movedBySqsFrom)),
       errorName: stringAttribute(message, FAILURE_ATTRIBUTES.errorName),
       at: stringAttribute(message, FAILURE_ATTRIBUTES.failedAt),
       sourceQueue: stringAttribute(message, FAILURE_ATTRIBUTES.sourceQueue),
@@ -194,7 +209,7 @@ const receiveBatch = async (sqs: SQSClient, queueUrl: string, { count, holdSecon
       // A short long-poll: on AWS a zero wait samples only some servers and can answer empty while messages wait.
       WaitTimeSeconds: 1,
       MessageAttributeNames: ['All'],
-      MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
+      MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp', 'DeadLetterQueueSourceArn'],
     }),
   );
   return Messages;

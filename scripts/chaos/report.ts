@@ -53,7 +53,12 @@ export const formatReport = (report: ChaosReport): string => {
     lines.push(table(['scenario', 'outcome', 'orders', 'example'], unexpected.map((row) => [row.scenario, row.outcome, row.orders, row.example])));
   }
   lines.push('');
-  lines.push(table(['dead-letter queue', 'messages', 'malformed (sent by the run)', 'without reason'], invariants.deadLetters.map((row) => [row.queue, row.messages, row.poison, row.withoutReason])));
+  lines.push(
+    table(
+      ['dead-letter queue', 'messages', 'malformed (sent by the run)', 'moved by SQS after maxReceiveCount', 'without reason'],
+      invariants.deadLetters.map((row) => [row.queue, row.messages, row.poison, row.movedBySqs, row.withoutReason]),
+    ),
+  );
   if (invariants.unsuccessfulExecutions.length > 0) {
     lines.push('');
     lines.push('Executions that did not succeed (not an invariant by itself; each alarms on AWS), by workflow, last state and error:');

@@ -13,6 +13,7 @@ import {
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
+import { FAILURE_ATTRIBUTES } from '#shared/middlewares';
 import {
   describeDeadLetter,
   listDeadLetterQueues,
@@ -188,6 +189,27 @@ describe('describeDeadLetter', () => {
       correlationId: 'ord_1',
       body: orderPlaced('ord_1'),
     });
+  });
+
+  it('gives SQS\'s redrive as the reason, naming the source queue, when SQS moved the message after maxReceiveCount', () => {
+    const letter = describeDeadLetter({
+      MessageId: 'm-1',
+      Body: orderPlaced('ord_1'),
+      Attributes: { ApproximateReceiveCount: '6', DeadLetterQueueSourceArn: arnOf(SOURCE) },
+    });
+
+    expect(letter.failure.reason).toMatch(new RegExp(`^SQS moved it from ${SOURCE} after maxReceiveCount receives: every invocation failed before the consumer could record why`));
+  });
+
+  it('keeps the consumer\'s own reason when the message also went through SQS\'s redrive', () => {
+    const letter = describeDeadLetter({
+      MessageId: 'm-1',
+      Body: orderPlaced('ord_1'),
+      Attributes: { DeadLetterQueueSourceArn: arnOf(SOURCE) },
+      MessageAttributes: { [FAILURE_ATTRIBUTES.reason]: { DataType: 'String', StringValue: 'OrderPlaced v1 does not match its schema' } },
+    });
+
+    expect(letter.failure.reason).toBe('OrderPlaced v1 does not match its schema');
   });
 
   it('lists the body as it is, with no event facts, when the body is not JSON', () => {

@@ -115,7 +115,7 @@ describe('findViolations', () => {
     // Assert
     expect(report.violations).toEqual([]);
     expect(report.orders).toEqual({ total: 3, completed: 1, cancelled: { PAYMENT_DECLINED: 1, OUT_OF_STOCK: 1 }, other: 0 });
-    expect(report.deadLetters).toEqual([{ queue: 'ordering-payment-dev-onOrderPlaced-dlq', messages: 1, poison: 1, withoutReason: 0 }]);
+    expect(report.deadLetters).toEqual([{ queue: 'ordering-payment-dev-onOrderPlaced-dlq', messages: 1, poison: 1, movedBySqs: 0, withoutReason: 0 }]);
   });
 
   describe('every order ends COMPLETED or CANCELLED', () => {
@@ -293,15 +293,26 @@ describe('findViolations', () => {
   });
 
   describe('dead letters carry their reason', () => {
-    it('flags a message when SQS redrove it without a reason', () => {
+    it('flags a message when nobody recorded why it failed and SQS did not move it', () => {
+      const snapshot = broken((s) => {
+        const dlq = find(s.queues, (q) => q.deadLetter);
+        dlq.messages.push({ messageId: 'm2', body: '{}' });
+        dlq.visible = 2;
+      });
+      const report = findViolations(snapshot, expectations);
+      expect(report.violations.map((v) => `${v.invariant} ${v.subject}`)).toEqual(['dead-letter-has-reason ordering-payment-dev-onOrderPlaced-dlq']);
+      expect(report.deadLetters).toEqual([{ queue: 'ordering-payment-dev-onOrderPlaced-dlq', messages: 2, poison: 1, movedBySqs: 0, withoutReason: 1 }]);
+    });
+
+    it('counts, without flagging, a message SQS moved after maxReceiveCount: no invocation got to record a reason', () => {
       const snapshot = broken((s) => {
         const dlq = find(s.queues, (q) => q.deadLetter);
         dlq.messages.push({ messageId: 'm2', body: '{}', redrivenFrom: 'arn:aws:sqs:eu-west-1:000000000000:ordering-payment-dev-onOrderPlaced' });
         dlq.visible = 2;
       });
       const report = findViolations(snapshot, expectations);
-      expect(report.violations.map((v) => `${v.invariant} ${v.subject}`)).toEqual(['dead-letter-has-reason ordering-payment-dev-onOrderPlaced-dlq']);
-      expect(report.deadLetters).toEqual([{ queue: 'ordering-payment-dev-onOrderPlaced-dlq', messages: 2, poison: 1, withoutReason: 1 }]);
+      expect(report.violations).toEqual([]);
+      expect(report.deadLetters).toEqual([{ queue: 'ordering-payment-dev-onOrderPlaced-dlq', messages: 2, poison: 1, movedBySqs: 1, withoutReason: 0 }]);
     });
 
     it('flags a DLQ when some of its messages could not be read', () => {

@@ -1,15 +1,8 @@
-import { createLogger, createTracer, type Logger, type Tracer } from '#shared/logging';
 import { taskHandler } from '#shared/tasks';
-import { reservationRepositoryFromEnv } from '../adapters/reservationRepository';
+import { taskDependenciesFromEnv, type TaskDependencies } from '../adapters/taskDependencies';
 import { finishReservation, finishReservationInput } from '../domain/finishReservation';
-import type { ReservationRepository } from '../domain/reservation';
 
-export interface Dependencies {
-  reservations: ReservationRepository;
-  logger: Logger;
-  tracer: Tracer;
-  now?: () => Date;
-}
+export type Dependencies = TaskDependencies<'reservations'>;
 
 /** Task of the reserve workflow: settles the reservation from its lines' outcomes and names what to release. */
 export const makeHandler = ({ reservations, logger, tracer, now }: Dependencies) =>
@@ -25,5 +18,4 @@ export const makeHandler = ({ reservations, logger, tracer, now }: Dependencies)
     },
   });
 
-const tracer = createTracer('inventory');
-export const handler = makeHandler({ reservations: reservationRepositoryFromEnv(tracer), logger: createLogger('inventory'), tracer });
+export const handler = makeHandler(taskDependenciesFromEnv('reservations'));

@@ -1,18 +1,8 @@
-import { createLogger, createTracer, type Logger, type Tracer } from '#shared/logging';
 import { taskHandler } from '#shared/tasks';
-import { reservationRepositoryFromEnv } from '../adapters/reservationRepository';
-import { stockRepositoryFromEnv } from '../adapters/stockRepository';
+import { taskDependenciesFromEnv, type TaskDependencies } from '../adapters/taskDependencies';
 import { releaseLine, releaseLineInput } from '../domain/releaseLine';
-import type { ReservationRepository } from '../domain/reservation';
-import type { StockRepository } from '../domain/stock';
 
-export interface Dependencies {
-  reservations: ReservationRepository;
-  stock: StockRepository;
-  logger: Logger;
-  tracer: Tracer;
-  now?: () => Date;
-}
+export type Dependencies = TaskDependencies<'reservations' | 'stock'>;
 
 /** Task of both workflows' release Maps: gives one line's units back, once across releasers and retries. */
 export const makeHandler = ({ reservations, stock, logger, tracer, now }: Dependencies) =>
@@ -28,10 +18,4 @@ export const makeHandler = ({ reservations, stock, logger, tracer, now }: Depend
     },
   });
 
-const tracer = createTracer('inventory');
-export const handler = makeHandler({
-  reservations: reservationRepositoryFromEnv(tracer),
-  stock: stockRepositoryFromEnv(tracer),
-  logger: createLogger('inventory'),
-  tracer,
-});
+export const handler = makeHandler(taskDependenciesFromEnv('reservations', 'stock'));

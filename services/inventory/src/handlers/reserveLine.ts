@@ -1,18 +1,8 @@
-import { createLogger, createTracer, type Logger, type Tracer } from '#shared/logging';
 import { taskHandler } from '#shared/tasks';
-import { reservationRepositoryFromEnv } from '../adapters/reservationRepository';
-import { stockRepositoryFromEnv } from '../adapters/stockRepository';
-import type { ReservationRepository } from '../domain/reservation';
+import { taskDependenciesFromEnv, type TaskDependencies } from '../adapters/taskDependencies';
 import { reserveLine, reserveLineInput } from '../domain/reserveLine';
-import type { StockRepository } from '../domain/stock';
 
-export interface Dependencies {
-  reservations: ReservationRepository;
-  stock: StockRepository;
-  logger: Logger;
-  tracer: Tracer;
-  now?: () => Date;
-}
+export type Dependencies = TaskDependencies<'reservations' | 'stock'>;
 
 /** Task of the reserve workflow's Map: reserves one line; out of stock and unknown SKU are returned outcomes. */
 export const makeHandler = ({ reservations, stock, logger, tracer, now }: Dependencies) =>
@@ -28,10 +18,4 @@ export const makeHandler = ({ reservations, stock, logger, tracer, now }: Depend
     },
   });
 
-const tracer = createTracer('inventory');
-export const handler = makeHandler({
-  reservations: reservationRepositoryFromEnv(tracer),
-  stock: stockRepositoryFromEnv(tracer),
-  logger: createLogger('inventory'),
-  tracer,
-});
+export const handler = makeHandler(taskDependenciesFromEnv('reservations', 'stock'));

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import type { Context } from 'aws-lambda';
 import type { OutgoingEvent } from '#shared/contracts';
 import type { Publisher } from '#shared/publisher';
 import type { PaymentProvider, ProviderCharge, ProviderChargeRequest, ProviderRefund, ProviderRefundRequest } from '../../../../services/payment/src/domain/paymentProvider';
 import type { PaymentRepository } from '../../../../services/payment/src/domain/paymentRepository';
 import type { Cancellation, PaymentRecord, Transition } from '../../../../services/payment/src/domain/payments';
+import { lambdaContext as functionContext } from '../../../support/lambdaContext';
 
 export const ORDER_ID = 'ord_7Hq2Kx9mPz4Lw8Rt';
 export const NOW = new Date('2026-11-25T09:32:00.000Z');
@@ -23,19 +23,7 @@ export const anyString: unknown = expect.any(String);
 export const silentLogger = () => new Logger({ serviceName: 'payment', logLevel: 'SILENT' });
 export const disabledTracer = () => new Tracer({ serviceName: 'payment', enabled: false });
 
-// The deprecated callback members (done, fail, succeed) are left out: nothing here may use them.
-export const lambdaContext = (functionName: string) =>
-  ({
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: `ordering-payment-dev-${functionName}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:ordering-payment-dev-${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: `/aws/lambda/ordering-payment-dev-${functionName}`,
-    logStreamName: '2026/11/25/[$LATEST]0123456789abcdef',
-    getRemainingTimeInMillis: () => 10_000,
-  }) as Context;
+export const lambdaContext = (functionName: string) => functionContext(`ordering-payment-dev-${functionName}`, { remainingTimeMs: 10_000 });
 
 /** The payments table in memory, with the port's conditional semantics. */
 export class FakePaymentRepository implements PaymentRepository {

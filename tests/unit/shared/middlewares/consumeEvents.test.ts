@@ -1,56 +1,21 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { orderPlaced, paymentDeclined, type EventOf } from '#shared/contracts';
 import { InvalidEventError, PermanentError, TransientError } from '#shared/errors';
 import { consumeEvents, type ConsumerContext, type DeadLetterPort } from '#shared/middlewares';
+import { lambdaContext } from '../../../support/lambdaContext';
+import { ORDER_PLACED_BODY, sampleBody, sqsEvent, sqsRecord } from '../../../support/sqsEvents';
 
-const SAMPLES_DIR = join(__dirname, '../../../../shared/contracts/samples');
-const ORDER_PLACED_BODY = readFileSync(join(SAMPLES_DIR, 'OrderPlaced.v1.json'), 'utf8');
-const PAYMENT_DECLINED_BODY = readFileSync(join(SAMPLES_DIR, 'PaymentDeclined.v1.json'), 'utf8');
+const PAYMENT_DECLINED_BODY = sampleBody('PaymentDeclined.v1');
 const ORDER_ID = 'ord_7Hq2Kx9mPz4Lw8Rt';
-const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:ordering-payment-dev-onOrderPlaced';
 const MAX_RECEIVE_COUNT = 5;
 const NOW = new Date('2026-11-25T09:31:05.000Z');
 
 type Accepted = EventOf<typeof orderPlaced> | EventOf<typeof paymentDeclined>;
 type Handle = (event: Accepted, context: ConsumerContext) => Promise<void>;
 
-const sqsRecord = (messageId: string, overrides: { body?: string; receiveCount?: number } = {}): SQSRecord => ({
-  messageId,
-  receiptHandle: `AQEB${messageId}Zj6rYigCgxlaS3SLy0a`,
-  body: overrides.body ?? ORDER_PLACED_BODY,
-  attributes: {
-    ApproximateReceiveCount: String(overrides.receiveCount ?? 1),
-    SentTimestamp: '1764063060000',
-    SenderId: 'AIDAIENQZJOLO23YVJ4VO',
-    ApproximateFirstReceiveTimestamp: '1764063060100',
-  },
-  messageAttributes: {
-    traceparent: { dataType: 'String', stringValue: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
-  },
-  md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
-  eventSource: 'aws:sqs',
-  eventSourceARN: QUEUE_ARN,
-  awsRegion: 'eu-west-1',
-});
-
-const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
-
-// The deprecated callback members (done, fail, succeed) are left out: nothing here may use them.
-const lambdaContext = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'ordering-payment-dev-onOrderPlaced',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:ordering-payment-dev-onOrderPlaced',
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/ordering-payment-dev-onOrderPlaced',
-  logStreamName: '2026/11/25/[$LATEST]0123456789abcdef',
-  getRemainingTimeInMillis: () => 30_000,
-} as Context;
+const LAMBDA_CONTEXT = lambdaContext('ordering-payment-dev-onOrderPlaced');
 
 const withBody = (mutate: (event: { detail: { data: Record<string, unknown> } }) => void): string => {
   const event = JSON.parse(ORDER_PLACED_BODY) as { detail: { data: Record<string, unknown> } };
@@ -82,7 +47,7 @@ const setup = (handle: Handle) => {
     maxReceiveCount: MAX_RECEIVE_COUNT,
     now: () => NOW,
   });
-  return { handler, deadLetters, invoke: (event: SQSEvent) => handler(event, lambdaContext) };
+  return { handler, deadLetters, invoke: (event: SQSEvent) => handler(event, LAMBDA_CONTEXT) };
 };
 
 const succeed: Handle = () => Promise.resolve();

@@ -1,49 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { orderPlaced, type EventOf } from '#shared/contracts';
 import { InvalidEventError, TransientError } from '#shared/errors';
 import { startWorkflowOn, type DeadLetterPort } from '#shared/middlewares';
 import { executionName, type StartResult, type WorkflowStart, type WorkflowStarter } from '#shared/workflows';
+import { lambdaContext } from '../../../support/lambdaContext';
+import { ORDER_PLACED_BODY, sampleBody, sqsEvent, sqsRecord } from '../../../support/sqsEvents';
 
-const SAMPLES_DIR = join(__dirname, '../../../../shared/contracts/samples');
-const ORDER_PLACED_BODY = readFileSync(join(SAMPLES_DIR, 'OrderPlaced.v1.json'), 'utf8');
-const PAYMENT_DECLINED_BODY = readFileSync(join(SAMPLES_DIR, 'PaymentDeclined.v1.json'), 'utf8');
+const PAYMENT_DECLINED_BODY = sampleBody('PaymentDeclined.v1');
 const ORDER_ID = 'ord_7Hq2Kx9mPz4Lw8Rt';
 const MAX_RECEIVE_COUNT = 5;
 
-const sqsRecord = (messageId: string, overrides: { body?: string; receiveCount?: number } = {}): SQSRecord => ({
-  messageId,
-  receiptHandle: `AQEB${messageId}Zj6rYigCgxlaS3SLy0a`,
-  body: overrides.body ?? ORDER_PLACED_BODY,
-  attributes: {
-    ApproximateReceiveCount: String(overrides.receiveCount ?? 1),
-    SentTimestamp: '1764063060000',
-    SenderId: 'AIDAIENQZJOLO23YVJ4VO',
-    ApproximateFirstReceiveTimestamp: '1764063060100',
-  },
-  messageAttributes: {},
-  md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:ordering-payment-dev-onOrderPlaced',
-  awsRegion: 'eu-west-1',
-});
-
-const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
-
-const lambdaContext = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'ordering-payment-dev-onOrderPlaced',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:ordering-payment-dev-onOrderPlaced',
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/ordering-payment-dev-onOrderPlaced',
-  logStreamName: '2026/11/25/[$LATEST]0123456789abcdef',
-  getRemainingTimeInMillis: () => 30_000,
-} as Context;
+const LAMBDA_CONTEXT = lambdaContext('ordering-payment-dev-onOrderPlaced');
 
 /** An OrderPlaced body for another order, so a batch can hold several distinct facts. */
 const orderPlacedFor = (orderId: string): string => ORDER_PLACED_BODY.replaceAll(ORDER_ID, orderId);
@@ -86,7 +55,7 @@ const setup = () => {
     tracer: new Tracer({ serviceName: 'payment', enabled: false }),
     maxReceiveCount: MAX_RECEIVE_COUNT,
   });
-  return { workflows, deadLetters, invoke: (event: SQSEvent) => handler(event, lambdaContext) };
+  return { workflows, deadLetters, invoke: (event: SQSEvent) => handler(event, LAMBDA_CONTEXT) };
 };
 
 describe('startWorkflowOn', () => {

@@ -1,8 +1,8 @@
 import type { Request } from '@middy/core';
-import type { Context } from 'aws-lambda';
 import { PermanentError } from '#shared/errors';
 import type * as Runtime from '#shared/runtime';
 import { requireEnv } from '#shared/runtime';
+import { lambdaContext } from '../../../support/lambdaContext';
 
 const savedEnv = { ...process.env };
 
@@ -22,17 +22,7 @@ const loadRuntime = async (): Promise<typeof Runtime> => {
 
 const request = (invokedFunctionArn: string): Request => ({
   event: {},
-  context: {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'ordering-payment-dev-onOrderPlaced',
-    functionVersion: '$LATEST',
-    invokedFunctionArn,
-    memoryLimitInMB: '256',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: '/aws/lambda/ordering-payment-dev-onOrderPlaced',
-    logStreamName: '2026/11/25/[$LATEST]0123456789abcdef',
-    getRemainingTimeInMillis: () => 30_000,
-  } as Context,
+  context: { ...lambdaContext('ordering-payment-dev-onOrderPlaced'), invokedFunctionArn },
   response: null,
   error: null,
   internal: {},

@@ -4,8 +4,9 @@ import { UnexpectedStatusError, UnknownOrderError } from '../../../../../service
 import type { Order } from '../../../../../services/order/src/domain/order';
 import type { OutcomeType } from '../../../../../services/order/src/domain/outcomes';
 import { makeHandler } from '../../../../../services/order/src/handlers/awaitOutcomes';
+import { RecordingResumer } from '../../../../support/recordingResumer';
 import { factOf, lambdaContext, placedOrder, serviceEvent } from '../support/events';
-import { disabledTracer, InMemoryOrders, RecordingResumer, silentLogger } from '../support/fakes';
+import { disabledTracer, InMemoryOrders, silentLogger } from '../support/fakes';
 
 const AT = new Date('2026-11-25T09:31:00.000Z');
 

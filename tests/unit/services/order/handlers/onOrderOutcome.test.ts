@@ -3,8 +3,9 @@ import type { SQSEvent } from 'aws-lambda';
 import { TransientError } from '#shared/errors';
 import type { Order } from '../../../../../services/order/src/domain/order';
 import { makeHandler } from '../../../../../services/order/src/handlers/onOrderOutcome';
+import { RecordingResumer } from '../../../../support/recordingResumer';
 import { catalogEvent, lambdaContext, placedOrder, serviceEvent, sqsEvent, sqsRecord, type CatalogEventOptions } from '../support/events';
-import { disabledTracer, InMemoryOrders, RecordingDeadLetters, RecordingResumer, silentLogger } from '../support/fakes';
+import { disabledTracer, InMemoryOrders, RecordingDeadLetters, silentLogger } from '../support/fakes';
 
 const AT = new Date('2026-11-25T09:36:00.000Z');
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseEvent } from '#shared/contracts';
 import type { Order } from '../../../../../services/order/src/domain/order';
 import type { OrderRequest } from '../../../../../services/order/src/domain/orderRequest';
@@ -12,6 +12,7 @@ import {
   type RecordedFact,
 } from '../../../../../services/order/src/domain/outcomes';
 import { placementOf } from '../../../../../services/order/src/domain/placement';
+import { lambdaContext as functionContext } from '../../../../support/lambdaContext';
 
 const ROOT = join(__dirname, '../../../../..');
 export const SERVICE_EVENTS = join(ROOT, 'services/order/events');
@@ -89,18 +90,8 @@ export const sqsRecord = (body: unknown, receiveCount = 1): SQSRecord => {
 
 export const sqsEvent = (...bodies: unknown[]): SQSEvent => ({ Records: bodies.map((body) => sqsRecord(body)) });
 
-export const lambdaContext = (functionName: string): Context =>
-  ({
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: `ordering-order-dev-${functionName}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:000000000000:function:ordering-order-dev-${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: `/aws/lambda/ordering-order-dev-${functionName}`,
-    logStreamName: '2026/11/25/[$LATEST]0123456789abcdef',
-    getRemainingTimeInMillis: () => 10_000,
-  }) as Context;
+export const lambdaContext = (functionName: string) =>
+  functionContext(`ordering-order-dev-${functionName}`, { accountId: '000000000000', remainingTimeMs: 10_000 });
 
 /** `POST /orders` as HTTP API delivers it; `body` is sent as is when a string, else as JSON. */
 export const postOrder = (body: unknown, headers: Record<string, string | undefined> = { 'idempotency-key': 'key-1' }) => {

@@ -4,7 +4,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { OutgoingEvent } from '#shared/contracts';
 import type { DeadLetterPort } from '#shared/middlewares';
 import type { Publisher } from '#shared/publisher';
-import type { ResumeResult, StartResult, TaskResumer, WorkflowStart, WorkflowStarter } from '#shared/workflows';
+import type { StartResult, WorkflowStart, WorkflowStarter } from '#shared/workflows';
 import type { Order } from '../../../../../services/order/src/domain/order';
 import type { OrderRepository } from '../../../../../services/order/src/domain/ports';
 
@@ -84,29 +84,6 @@ export class RecordingPublisher implements Publisher {
 
   ofType(detailType: string): OutgoingEvent[] {
     return this.published.filter((event) => event.detailType === detailType);
-  }
-}
-
-/** A task resumer that remembers what it resumed and, like Step Functions, answers a token only once. */
-export class RecordingResumer implements TaskResumer {
-  readonly resumed: { token: string; output: unknown }[] = [];
-  private readonly closed = new Set<string>();
-  failNext: Error | undefined;
-
-  succeed(token: string, output: unknown): Promise<ResumeResult> {
-    const failure = this.failNext;
-    this.failNext = undefined;
-    if (failure) return Promise.reject(failure);
-    if (this.closed.has(token)) return Promise.resolve('already-closed');
-    this.closed.add(token);
-    this.resumed.push({ token, output: structuredClone(output) });
-    return Promise.resolve('resumed');
-  }
-
-  fail(token: string): Promise<ResumeResult> {
-    if (this.closed.has(token)) return Promise.resolve('already-closed');
-    this.closed.add(token);
-    return Promise.resolve('resumed');
   }
 }
 

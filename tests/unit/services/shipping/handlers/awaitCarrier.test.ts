@@ -2,7 +2,8 @@ import '../support/environment';
 import { TransientError } from '#shared/errors';
 import { makeHandler } from '../../../../../services/shipping/src/handlers/awaitCarrier';
 import { startDynamo, type LocalDynamo } from '../../../../support/dynalite';
-import { callback, createdShipment, disabledTracer, lambdaContext, newOrderId, RecordingResumer, shipmentsOn, silentLogger } from '../support/fakes';
+import { RecordingResumer } from '../../../../support/recordingResumer';
+import { callback, createdShipment, disabledTracer, lambdaContext, newOrderId, shipmentsOn, silentLogger } from '../support/fakes';
 
 let dynamo: LocalDynamo;
 

@@ -4,6 +4,7 @@ import { TransientError } from '#shared/errors';
 import type { ShipmentRepository } from '../../../../../services/shipping/src/domain/shipmentRepository';
 import { makeHandler } from '../../../../../services/shipping/src/handlers/recordCarrierCallback';
 import { startDynamo, type LocalDynamo } from '../../../../support/dynalite';
+import { RecordingResumer } from '../../../../support/recordingResumer';
 import {
   callback,
   callbackRequest,
@@ -11,7 +12,6 @@ import {
   disabledTracer,
   lambdaContext,
   newOrderId,
-  RecordingResumer,
   shipmentsOn,
   silentLogger,
 } from '../support/fakes';

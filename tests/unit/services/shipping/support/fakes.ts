@@ -1,15 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { OutgoingEvent } from '#shared/contracts';
 import type { Publisher } from '#shared/publisher';
-import type { ResumeResult, TaskResumer } from '#shared/workflows';
 import { createDynamoShipmentRepository } from '../../../../../services/shipping/src/adapters/shipmentRepository';
 import type { ShipmentRequest } from '../../../../../services/shipping/src/domain/carrier';
 import type { CarrierCallback } from '../../../../../services/shipping/src/domain/carrierCallback';
 import type { Shipment } from '../../../../../services/shipping/src/domain/shipment';
 import type { LocalDynamo } from '../../../../support/dynalite';
+import { lambdaContext as functionContext } from '../../../../support/lambdaContext';
 
 export const SHIPMENTS_TABLE = 'ordering-shipping-dev-shipments';
 
@@ -72,42 +72,7 @@ export class RecordingPublisher implements Publisher {
   }
 }
 
-/** A task resumer that remembers what it resumed and, like Step Functions, answers each token once. */
-export class RecordingResumer implements TaskResumer {
-  readonly resumed: { token: string; output: unknown }[] = [];
-  private readonly closed = new Set<string>();
-  failNext: Error | undefined;
-
-  succeed(token: string, output: unknown): Promise<ResumeResult> {
-    const failure = this.failNext;
-    this.failNext = undefined;
-    if (failure) return Promise.reject(failure);
-    if (this.closed.has(token)) return Promise.resolve('already-closed');
-    this.closed.add(token);
-    this.resumed.push({ token, output: structuredClone(output) });
-    return Promise.resolve('resumed');
-  }
-
-  fail(token: string): Promise<ResumeResult> {
-    if (this.closed.has(token)) return Promise.resolve('already-closed');
-    this.closed.add(token);
-    return Promise.resolve('resumed');
-  }
-}
-
-// The deprecated callback members (done, fail, succeed) are left out: nothing here may use them.
-export const lambdaContext = (functionName: string) =>
-  ({
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: `ordering-shipping-dev-${functionName}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:ordering-shipping-dev-${functionName}`,
-    memoryLimitInMB: '256',
-    awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-    logGroupName: `/aws/lambda/ordering-shipping-dev-${functionName}`,
-    logStreamName: '2026/11/25/[$LATEST]0123456789abcdef',
-    getRemainingTimeInMillis: () => 10_000,
-  }) as Context;
+export const lambdaContext = (functionName: string) => functionContext(`ordering-shipping-dev-${functionName}`, { remainingTimeMs: 10_000 });
 
 /** An HTTP API (payload 2.0) request to the carrier webhook. */
 export const callbackRequest = (body: string | undefined, overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 => ({
