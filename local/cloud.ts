@@ -1,10 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { localExports, localResourceResolver, resolveLocally, type Template, type TemplateResource } from './cloudformation/localResources';
 import { LocalDynamo } from './dynamodb/localDynamo';
 import { handleAwsJsonRequest, readBody, type JsonService } from './edge/awsJsonProtocol';
+import { listening } from './edge/listening';
 import { eventBridgeApi } from './eventbridge/eventBridgeApi';
 import { EventBridgeService, TargetDeliveryError, type AcceptedEvent, type TargetDispatcher } from './eventbridge/eventBridgeService';
 import { LocalSchedules, type ScheduledTarget } from './eventbridge/schedules';
@@ -59,7 +60,20 @@ export interface LocalCloud {
   eventLog: AcceptedEvent[];
   /** Declared in the templates, deliberately not emulated (IAM, alarms…): printed at start. */
   notEmulated: string[];
-  /** Resolves when no delivery, batch or execution is in flight. */
+  /**
+   * Resolves once the cloud has nothing left to do on its own, all at the same moment: no bus delivery
+   * pending (retries and their backoff included), no workflow execution running, no asynchronous Lambda
+   * invocation from a rule running, and no message (visible, in flight or delayed) in a queue an event source
+   * mapping consumes. Any one of these can create another (a consumer publishes, a delivery fills a queue),
+   * so checking them one after the other would resolve in the gap between two hops.
+   *
+   * Not covered, deliberately: dead-letter queues and queues nothing here consumes (their messages wait for
+   * a person or a test, so they would never drain), scheduled rules (they fire forever), HTTP requests
+   * (their clients await them) and whatever runs outside the cloud (the carrier simulator: see
+   * `startProjectCloud`). A message whose invocation failed stays in flight for its visibility timeout, and
+   * an execution waiting for a task token until it times out: bound the wait. Resolves once the cloud is
+   * stopped.
+   */
   whenIdle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -98,18 +112,45 @@ const byType = (template: Template, type: string): [string, TemplateResource][] 
  * ```
  */
 export const startLocalCloud = async (options: LocalCloudOptions): Promise<LocalCloud> => {
+  const started: StartedParts = {};
+  try {
+    return await startParts(options, started);
+  } catch (error) {
+    // Servers, pollers and worker threads already running would keep the process alive after a failed start.
+    await started.stop?.().catch((stopError: unknown) => {
+      (options.log ?? defaultLog)('local-cloud', `stopping after a failed start failed too: ${String(stopError)}`);
+    });
+    throw error;
+  }
+};
+
+const defaultLog = (source: string, line: string): void => {
+  process.stdout.write(`[${source}] ${line}\n`);
+};
+
+/** How a start-up that failed half-way stops what it had started so far. */
+interface StartedParts {
+  stop?: () => Promise<void>;
+}
+
+/** How often `whenIdle` looks again at queues (they have no change notifications) while work is in flight. */
+const IDLE_POLL_MS = 20;
+
+const closeServer = (server: Server): Promise<void> => new Promise<void>((resolve) => server.close(() => resolve()));
+
+const startParts = async (options: LocalCloudOptions, started: StartedParts): Promise<LocalCloud> => {
   const region = options.region ?? 'eu-west-1';
   const accountId = options.accountId ?? '000000000000';
   const faults = options.faults ?? NO_FAULTS;
-  const log = options.log ?? ((source, line) => process.stdout.write(`[${source}] ${line}\n`));
+  const log = options.log ?? defaultLog;
 
   // The edge port must be known before anything is created: queue URLs and function endpoints embed it.
   const edge = createServer();
-  await new Promise<void>((resolve) => edge.listen(options.edgePort ?? 4566, '127.0.0.1', resolve));
+  await listening(edge, options.edgePort ?? 4566);
+  started.stop = () => closeServer(edge);
   const edgeUrl = `http://localhost:${(edge.address() as AddressInfo).port}`;
 
   const dynamo = new LocalDynamo();
-  await dynamo.start();
   const sqs = new SqsService({ accountId, region, endpoint: edgeUrl, faults });
   const lambda = new LambdaRuntime({
     workDir: options.workDir,
@@ -134,6 +175,8 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   });
   const eventLog: AcceptedEvent[] = [];
   const logGroups = new Set<string>();
+  /** Lambda invocations rules started asynchronously: nobody awaits them but `whenIdle`. */
+  const asyncInvocations = new Set<Promise<void>>();
 
   const dispatcher: TargetDispatcher = {
     // Synchronous work behind an async interface: a throw must become a rejected delivery.
@@ -155,10 +198,18 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
               : {}),
           });
           return;
-        case 'lambda':
+        case 'lambda': {
           // EventBridge invokes Lambda asynchronously: the delivery succeeds once the invocation is accepted.
-          void lambda.invoke(target.arn, JSON.parse(payload)).catch((error: unknown) => log('lambda', `async invoke of ${target.arn} failed: ${String(error)}`));
+          const invocation: Promise<void> = lambda
+            .invoke(target.arn, JSON.parse(payload))
+            .then(
+              () => undefined,
+              (error: unknown) => log('lambda', `async invoke of ${target.arn} failed: ${String(error)}`),
+            )
+            .finally(() => asyncInvocations.delete(invocation));
+          asyncInvocations.add(invocation);
           return;
+        }
         case 'states':
           stepFunctions.startExecution({ stateMachineArn: target.arn, input: payload });
           return;
@@ -181,6 +232,25 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const schedules = new LocalSchedules({ invoker: lambda, hasFunction: (arn) => lambda.has(arn), region, accountId, log });
 
   const http = new LocalHttpApi(lambda);
+  const mappings: EventSourceMapping[] = [];
+  /** The queues event source mappings consume: their messages are work the cloud will do by itself. */
+  const consumedQueues: string[] = [];
+  let stopped = false;
+  const stop = async () => {
+    stopped = true;
+    schedules.stop();
+    await http.close();
+    await Promise.all(mappings.map((mapping) => mapping.stop()));
+    await stepFunctions.stop();
+    eventBridge.stop();
+    sqs.close();
+    await lambda.stop();
+    await dynamo.stop();
+    await closeServer(edge);
+  };
+  started.stop = stop;
+  await dynamo.start();
+
   const services: JsonService[] = [eventBridgeApi(eventBridge), sqsApi(sqs), stepFunctionsApi(stepFunctions)];
   if (tracing) {
     let connections = 0;
@@ -208,7 +278,6 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   });
 
   const notEmulated: string[] = [];
-  const mappings: EventSourceMapping[] = [];
   let exports: Record<string, string> = {};
 
   for (const stack of options.stacks) {
@@ -312,6 +381,7 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
       const source = String(properties.EventSourceArn);
       if (!source.startsWith('arn:aws:sqs:')) throw new Error(`${where(logicalId)}: event source ${source} is not supported locally (SQS only)`);
       if (properties.Enabled === false) continue;
+      consumedQueues.push(source);
       mappings.push(
         startEventSourceMapping({
           sqs,
@@ -346,6 +416,15 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
   const httpPort = await http.listen(options.httpPort ?? 3000);
   notEmulated.push(...dynamo.notEnforced);
 
+  const queued = (queueArn: string): number => {
+    try {
+      return sqs.depth(queueArn).total;
+    } catch {
+      return 0; // deleted through the API since: nothing left in it to consume
+    }
+  };
+  const busy = () => eventBridge.pendingCount > 0 || stepFunctions.runningCount > 0 || asyncInvocations.size > 0 || consumedQueues.some((queueArn) => queued(queueArn) > 0);
+
   return {
     edgeUrl,
     httpUrl: `http://localhost:${httpPort}`,
@@ -358,19 +437,13 @@ export const startLocalCloud = async (options: LocalCloudOptions): Promise<Local
     eventLog,
     notEmulated,
     async whenIdle() {
-      await Promise.all([eventBridge.whenIdle(), stepFunctions.whenIdle()]);
+      for (;;) {
+        await Promise.all([eventBridge.whenIdle(), stepFunctions.whenIdle(), Promise.allSettled([...asyncInvocations])]);
+        if (stopped || !busy()) return;
+        await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+      }
     },
-    async stop() {
-      schedules.stop();
-      await http.close();
-      await Promise.all(mappings.map((mapping) => mapping.stop()));
-      await stepFunctions.stop();
-      eventBridge.stop();
-      sqs.close();
-      await lambda.stop();
-      await dynamo.stop();
-      await new Promise<void>((resolve) => edge.close(() => resolve()));
-    },
+    stop,
   };
 };
 

@@ -62,5 +62,22 @@ export const startProjectCloud = async (options: Partial<LocalCloudOptions> = {}
     log: (line) => (options.log ?? console.log)('carrier', line),
   });
   const stop = cloud.stop.bind(cloud);
-  return { ...cloud, stop: async () => { carrier.stop(); await stop(); } };
+  const whenCloudIdle = cloud.whenIdle.bind(cloud);
+  return {
+    ...cloud,
+    // The carrier's callbacks are work in flight too (a late or echoed report for a shipment): idle means
+    // the cloud and the carrier both have nothing left, at the same moment. Scheduling callbacks happens
+    // as the cloud accepts a ShipmentCreated, so a carrier still idle once the cloud is has nothing coming.
+    whenIdle: async () => {
+      for (;;) {
+        await whenCloudIdle();
+        if (carrier.idle) return;
+        await carrier.whenIdle();
+      }
+    },
+    stop: async () => {
+      carrier.stop();
+      await stop();
+    },
+  };
 };

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { listening } from '../edge/listening';
 
 // dynalite ships no types; it is an in-memory DynamoDB-compatible server.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,7 +26,7 @@ export class LocalDynamo {
   async start(): Promise<void> {
     this.server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     this.handler = this.server.listeners('request')[0] as ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    await listening(this.server, 0);
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     this.client = new DynamoDBClient({ endpoint: this.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   }
@@ -70,6 +71,6 @@ export class LocalDynamo {
 /** Starts a bare HTTP server, for components that only need one. @internal */
 export const listen = async (handler: (request: IncomingMessage, response: ServerResponse) => void, port: number): Promise<Server> => {
   const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await listening(server, port);
   return server;
 };

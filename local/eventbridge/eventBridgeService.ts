@@ -536,6 +536,11 @@ export class EventBridgeService {
     return () => this.listeners.delete(listener);
   }
 
+  /** Deliveries not yet settled (delivered, dead-lettered or recorded as undeliverable), retries waiting included. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
   /** Resolves once no delivery is pending (delivered, dead-lettered or recorded as undeliverable). */
   whenIdle(): Promise<void> {
     if (this.pending.size === 0) return Promise.resolve();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from '../edge/awsJsonProtocol';
+import { listening } from '../edge/listening';
 import { LambdaFunctionError, type LambdaInvoker } from '../lambda/invoker';
 
 export interface HttpRoute {
@@ -63,7 +64,7 @@ export class LocalHttpApi {
 
   async listen(port: number, host = '127.0.0.1'): Promise<number> {
     this.server = createServer((request, response) => void this.handle(request, response));
-    await new Promise<void>((resolve) => this.server?.listen(port, host, resolve));
+    await listening(this.server, port, host);
     return (this.server.address() as AddressInfo).port;
   }
 

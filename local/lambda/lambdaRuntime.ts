@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -103,8 +103,7 @@ export class LambdaRuntime implements LambdaInvoker {
   }
 
   register(definition: FunctionDefinition): void {
-    const codeDir = path.join(this.options.workDir, definition.name);
-    extractBundle(definition.zipPath, codeDir);
+    const codeDir = extractBundle(definition.zipPath, path.join(this.options.workDir, definition.name));
     const registered: Registered = { definition, codeDir, idle: [], environments: 0, starting: 0, queued: 0, waiters: [] };
     this.functions.set(definition.name, registered);
     this.functions.set(definition.arn, registered);
@@ -368,18 +367,46 @@ export const functionExecArgv = (execArgv: readonly string[]): string[] => {
   return kept;
 };
 
-/** Unzips a bundle once; a newer zip (re-packaged) replaces it. */
-const extractBundle = (zipPath: string, codeDir: string): void => {
-  const stamp = path.join(codeDir, '.source-mtime');
-  const mtime = String(statSync(zipPath).mtimeMs);
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === mtime) return;
-  // Code caches of the previous bundle (keyed by its hash, so never used again): see worker.js.
-  rmSync(path.join(codeDir, '.v8-code-cache'), { recursive: true, force: true });
-  for (const [name, content] of Object.entries(unzipSync(readFileSync(zipPath)))) {
-    if (name.endsWith('/')) continue;
-    const target = path.join(codeDir, name);
-    mkdirSync(path.dirname(target), { recursive: true });
-    writeFileSync(target, content);
+/**
+ * Unzips a bundle once and returns the folder that holds it: `<functionDir>/<version>`, the version being the
+ * zip's modification time and size, so a re-packaged bundle lands beside the previous one rather than over
+ * it. Local clouds sharing a work folder (two jest runs in one checkout) may extract the same bundle at once,
+ * and one of them may already be loading it: the bundle is unzipped into a temporary sibling and renamed into
+ * place, so a version folder that exists is complete. If another process renamed its copy first, ours is
+ * dropped and theirs used (same zip, same content).
+ */
+const extractBundle = (zipPath: string, functionDir: string): string => {
+  const { mtimeMs, size } = statSync(zipPath);
+  const version = `${String(mtimeMs).replace('.', '_')}-${size}`;
+  const codeDir = path.join(functionDir, version);
+  if (existsSync(codeDir)) return codeDir;
+
+  mkdirSync(functionDir, { recursive: true });
+  const temporary = mkdtempSync(path.join(functionDir, TEMPORARY_PREFIX));
+  try {
+    for (const [name, content] of Object.entries(unzipSync(readFileSync(zipPath)))) {
+      if (name.endsWith('/')) continue;
+      const target = path.join(temporary, name);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, content);
+    }
+    try {
+      renameSync(temporary, codeDir);
+    } catch (error) {
+      // Renaming onto a folder another process created meanwhile fails (ENOTEMPTY, EEXIST; EPERM on Windows).
+      if (!existsSync(codeDir)) throw error;
+    }
+  } finally {
+    rmSync(temporary, { recursive: true, force: true });
   }
-  writeFileSync(stamp, mtime);
+  // Previous versions (and their code caches, keyed by a hash nothing will match again) are dead weight. A
+  // cloud still running one loses it for its next cold starts: it was running code that no longer exists.
+  // Temporary folders are left alone: another process may be filling one.
+  for (const entry of readdirSync(functionDir)) {
+    if (entry !== version && !entry.startsWith(TEMPORARY_PREFIX)) rmSync(path.join(functionDir, entry), { recursive: true, force: true });
+  }
+  return codeDir;
 };
+
+/** Folders being extracted; never loaded. */
+const TEMPORARY_PREFIX = '.extracting-';

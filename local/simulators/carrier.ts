@@ -23,10 +23,31 @@ interface Detail {
 export const startCarrierSimulator = ({ eventBridge, webhookUrl, dispatchAfterSeconds, deliveryAfterSeconds, log = () => undefined }: CarrierSimulatorOptions) => {
   const postalCodes = new Map<string, string>();
   const timers = new Set<NodeJS.Timeout>();
+  /** Callbacks being posted: between a timer firing and the webhook's answer, no timer stands for them. */
+  let posting = 0;
+  let idleWaiters: (() => void)[] = [];
   let stopped = false;
+
+  const idle = () => stopped || (timers.size === 0 && posting === 0);
+  const notifyIfIdle = () => {
+    if (!idle()) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
 
   const post = async (body: unknown, attempt = 1): Promise<void> => {
     if (stopped) return;
+    posting++;
+    try {
+      await postOnce(body, attempt);
+    } finally {
+      posting--;
+      notifyIfIdle();
+    }
+  };
+
+  const postOnce = async (body: unknown, attempt: number): Promise<void> => {
     const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => undefined);
     if (response?.ok) return;
     if (attempt >= 5) {
@@ -59,10 +80,21 @@ export const startCarrierSimulator = ({ eventBridge, webhookUrl, dispatchAfterSe
   });
 
   return {
+    /** No callback scheduled, waiting to be retried or being posted; always true once stopped. */
+    get idle() {
+      return idle();
+    },
+    /** Resolves once {@link idle}: the carrier is a party outside the cloud, so the cloud's `whenIdle` cannot see it. */
+    whenIdle(): Promise<void> {
+      if (idle()) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
     stop() {
       stopped = true;
       unsubscribe();
       for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      notifyIfIdle();
     },
   };
 };

@@ -36,8 +36,8 @@ export interface E2eCloud {
  * One local cloud for the test file that calls this (at the top, before its own hooks): started in a
  * `beforeAll` on free ports from the packaged templates (`npm test` packages first; the tests never do) and
  * stopped in an `afterAll`. Output goes to `.local-cloud/e2e/<name>.log`, not to the test report. Bundles
- * are unzipped per jest worker, so test files running in parallel never rewrite a bundle another cloud loads
- * (two jest runs at once in one checkout still share them: the local runtime does not extract atomically).
+ * are unzipped per jest worker (the local runtime extracts atomically, so sharing would be safe too; separate
+ * folders keep each worker's code caches its own).
  */
 export const useE2eCloud = (name: string): E2eCloud => {
   const dir = path.join(ROOT, '.local-cloud/e2e');
@@ -96,9 +96,10 @@ export const clientConfig = (cloud: LocalCloud) => ({
 });
 
 /**
- * What is still in flight, or undefined once nothing is: no bus delivery or workflow execution running (the
- * cloud's own `whenIdle`) and no message waiting or being handled in a consumer queue. Waits up to
- * `timeoutMs` for `whenIdle`. Dead-letter queues are not work in flight.
+ * What is still in flight, or undefined once nothing is: no bus delivery, workflow execution, consumer
+ * message or carrier callback pending (the cloud's own `whenIdle`, which covers the queues event source
+ * mappings consume) and, to name them, no message in any other queue but a dead-letter queue. Waits up to
+ * `timeoutMs` for `whenIdle`.
  */
 export const busyWork = async (cloud: LocalCloud, timeoutMs: number): Promise<string | undefined> => {
   let timer: NodeJS.Timeout | undefined;
@@ -107,13 +108,14 @@ export const busyWork = async (cloud: LocalCloud, timeoutMs: number): Promise<st
     new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, timeoutMs)))),
   ]);
   clearTimeout(timer);
-  if (!idle) return `deliveries or workflow executions still running after ${timeoutMs} ms`;
   const queued = cloud.sqs
     .listQueues()
     .filter((url) => !url.endsWith('-dlq'))
     .map((url) => ({ queue: url.split('/').pop(), ...cloud.sqs.depth(url) }))
     .filter(({ visible, inFlight, delayed }) => visible + inFlight + delayed > 0);
-  return queued.length > 0 ? `messages still queued: ${JSON.stringify(queued)}` : undefined;
+  const messages = queued.length > 0 ? `messages still queued: ${JSON.stringify(queued)}` : undefined;
+  if (!idle) return `work still in flight after ${timeoutMs} ms (${cloud.stepFunctions.runningCount} workflow executions running${messages ? `; ${messages}` : ''})`;
+  return messages;
 };
 
 /**

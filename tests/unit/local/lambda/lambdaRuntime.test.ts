@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
@@ -83,6 +83,28 @@ describe('LambdaRuntime', () => {
   };
 
   const inits = (): string[] => readFileSync(initLog, 'utf8').split('\n').filter(Boolean);
+
+  /** What the shared work folder holds for a function: its bundle folders and any extraction in progress. */
+  const functionFolder = (name: string): string[] => readdirSync(path.join(dir, 'functions', name)).sort();
+
+  /** The folder the function's code is loaded from: its only bundle folder. */
+  const codeDirOf = (name: string): string => {
+    const bundles = functionFolder(name).filter((entry) => !entry.startsWith('.'));
+    if (bundles.length !== 1) throw new Error(`expected one bundle folder for ${name}, found ${bundles.join(', ')}`);
+    return path.join(dir, 'functions', name, bundles[0] ?? '');
+  };
+
+  /** A two-module bundle whose handler reports which version of each module it loaded. */
+  const versionedZip = (zipPath: string, version: string, modifiedAt: Date): void => {
+    writeFileSync(
+      zipPath,
+      zipSync({
+        'src/handlers/versioned.js': strToU8(`exports.handler = async () => ({ handler: '${version}', lib: require('./lib').version });`),
+        'src/handlers/lib.js': strToU8(`exports.version = '${version}';`),
+      }),
+    );
+    utimesSync(zipPath, modifiedAt, modifiedAt);
+  };
 
   it('runs the packaged handler with the function’s own environment, by name or ARN', async () => {
     const lambda = runtime([definition('hello', 'echo', { environment: { GREETING: 'hello' } }), definition('plain', 'echo')]);
@@ -186,7 +208,7 @@ describe('LambdaRuntime', () => {
     const fn = definition('cached', 'echo');
     const lambda = runtime([fn]);
     await lambda.invoke('cached', {});
-    const cacheDir = path.join(dir, 'functions', 'cached', '.v8-code-cache');
+    const cacheDir = path.join(codeDirOf('cached'), '.v8-code-cache');
     const deadline = Date.now() + 5_000;
     while (!(existsSync(cacheDir) && readdirSync(cacheDir).some((file) => file.endsWith('.warm'))) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -210,7 +232,56 @@ describe('LambdaRuntime', () => {
     const lambda = runtime([definition('uncached', 'echo')], { codeCache: false });
 
     await expect(lambda.invoke('uncached', { n: 1 })).resolves.toMatchObject({ event: { n: 1 } });
-    expect(existsSync(path.join(dir, 'functions', 'uncached', '.v8-code-cache'))).toBe(false);
+    expect(existsSync(path.join(codeDirOf('uncached'), '.v8-code-cache'))).toBe(false);
+  });
+
+  it('keeps serving its bundle when another cloud sharing the work folder fails half-way through extracting a re-packaged one', async () => {
+    const fn = definition('versioned', 'echo', { handler: 'src/handlers/versioned.handler' });
+    versionedZip(fn.zipPath, 'v1', new Date(Date.now() - 60_000));
+    const running = runtime([fn]);
+    versionedZip(fn.zipPath, 'v2', new Date());
+    // The other cloud's disk fills up after the first file of the new bundle.
+    const write = fs.writeFileSync;
+    const diskFull = jest.spyOn(fs, 'writeFileSync').mockImplementation((file, ...rest) => {
+      if (String(file).endsWith('lib.js')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      write(file, ...rest);
+    });
+
+    try {
+      expect(() => runtime([fn])).toThrow('ENOSPC');
+    } finally {
+      diskFull.mockRestore();
+    }
+
+    await expect(running.invoke('versioned', {})).resolves.toEqual({ handler: 'v1', lib: 'v1' });
+    expect(functionFolder('versioned')).toHaveLength(1);
+  });
+
+  it('uses the bundle another cloud sharing the work folder extracted first, whole', async () => {
+    const fn = definition('shared', 'echo', { handler: 'src/handlers/versioned.handler' });
+    versionedZip(fn.zipPath, 'v1', new Date());
+    // The other cloud registers the same bundle while this one is half-way through extracting it.
+    const write = fs.writeFileSync;
+    let interleaving = false;
+    let other: LambdaRuntime | undefined;
+    const interleaved = jest.spyOn(fs, 'writeFileSync').mockImplementation((file, ...rest) => {
+      write(file, ...rest);
+      if (interleaving || !String(file).endsWith('versioned.js')) return;
+      interleaving = true;
+      other = runtime([fn]);
+    });
+
+    let first: LambdaRuntime;
+    try {
+      first = runtime([fn]);
+    } finally {
+      interleaved.mockRestore();
+    }
+
+    expect(other).toBeDefined();
+    await expect(first.invoke('shared', {})).resolves.toEqual({ handler: 'v1', lib: 'v1' });
+    await expect(other?.invoke('shared', {})).resolves.toEqual({ handler: 'v1', lib: 'v1' });
+    expect(functionFolder('shared')).toEqual([path.basename(codeDirOf('shared'))]);
   });
 
   it('fails invocations still waiting for an environment when stopped', async () => {

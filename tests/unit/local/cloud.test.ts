@@ -1,0 +1,201 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import { startLocalCloud, type LocalCloud, type StackArtifacts } from '../../../local/cloud';
+import type { TemplateResource } from '../../../local/cloudformation/localResources';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const REGION = 'eu-west-1';
+const ACCOUNT = '000000000000';
+const BUS = 'test-bus';
+
+const queueArn = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
+
+/**
+ * A consumer as a subscription declares one: a rule on the bus into a queue (with its DLQ) that an event
+ * source mapping feeds to a function. The function takes `HANDLER_MS` and appends each record's body to
+ * `$HANDLED_LOG`.
+ */
+const consumerResources = (prefix: string, handledLog: string): Record<string, TemplateResource> => ({
+  Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: BUS } },
+  DeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `${prefix}-queue-dlq` } },
+  Queue: {
+    Type: 'AWS::SQS::Queue',
+    Properties: { QueueName: `${prefix}-queue`, RedrivePolicy: { deadLetterTargetArn: queueArn(`${prefix}-queue-dlq`), maxReceiveCount: 3 } },
+  },
+  Rule: {
+    Type: 'AWS::Events::Rule',
+    Properties: { Name: `${prefix}-rule`, EventBusName: BUS, EventPattern: { source: ['test'] }, Targets: [{ Id: 'queue', Arn: queueArn(`${prefix}-queue`) }] },
+  },
+  ConsumerFunction: {
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      FunctionName: `${prefix}-consumer`,
+      Handler: 'src/handlers/consumer.handler',
+      Runtime: 'nodejs20.x',
+      Code: { S3Bucket: 'deployment', S3Key: 'consumer.zip' },
+      Environment: { Variables: { HANDLED_LOG: handledLog, HANDLER_MS: '300' } },
+    },
+  },
+  Mapping: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { EventSourceArn: queueArn(`${prefix}-queue`), FunctionName: `${prefix}-consumer`, BatchSize: 1 } },
+});
+
+const CONSUMER = `
+  exports.handler = async (event) => {
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.HANDLER_MS)));
+    for (const record of event.Records) require('node:fs').appendFileSync(process.env.HANDLED_LOG, record.body + '\\n');
+  };
+`;
+
+describe('startLocalCloud', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'local-cloud-'));
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Writes a stack as `sls package` would: the template and the function bundles in `.serverless/`. */
+  const stack = (name: string, resources: Record<string, TemplateResource>, bundles: Record<string, Uint8Array> = {}): StackArtifacts => {
+    const stackDir = path.join(dir, name);
+    mkdirSync(path.join(stackDir, '.serverless'), { recursive: true });
+    writeFileSync(path.join(stackDir, '.serverless/cloudformation-template-update-stack.json'), JSON.stringify({ Resources: resources }));
+    for (const [file, content] of Object.entries(bundles)) writeFileSync(path.join(stackDir, '.serverless', file), content);
+    return { stackName: name, dir: stackDir };
+  };
+
+  const consumerStack = (name: string, handledLog: string): StackArtifacts =>
+    stack(name, consumerResources(name, handledLog), { 'consumer.zip': zipSync({ 'src/handlers/consumer.js': strToU8(CONSUMER) }) });
+
+  describe('when it fails half-way', () => {
+    /**
+     * Starts a cloud in a process of its own and reports how that process ended: a start-up that leaves a
+     * server, a poller or a worker thread running keeps it alive, and it is killed after `withinMs`.
+     */
+    const startInOwnProcess = (stacks: StackArtifacts[], httpPort: number, withinMs = 20_000) => {
+      const script = path.join(dir, 'start.ts');
+      writeFileSync(
+        script,
+        `import { startLocalCloud } from ${JSON.stringify(path.join(ROOT, 'local/cloud'))};
+        startLocalCloud({ stacks: ${JSON.stringify(stacks)}, workDir: ${JSON.stringify(path.join(dir, 'functions'))}, edgePort: 0, httpPort: ${httpPort}, log: () => undefined })
+          .then(() => console.log('started'), (error: Error) => console.log('rejected: ' + error.message));`,
+      );
+      return new Promise<{ exited: boolean; code: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: { ...process.env, LOCAL_CLOUD_PREWARM: '1' } });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        const timer = setTimeout(() => child.kill('SIGKILL'), withinMs);
+        child.once('exit', (code, signal) => {
+          clearTimeout(timer);
+          resolve({ exited: signal === null, code, output });
+        });
+      });
+    };
+
+    let busy: Server | undefined;
+
+    afterEach(async () => {
+      await new Promise<void>((resolve) => (busy ? busy.close(() => resolve()) : resolve()));
+      busy = undefined;
+    });
+
+    const busyPort = async (): Promise<number> => {
+      busy = createServer();
+      await new Promise<void>((resolve) => busy?.listen(0, '127.0.0.1', resolve));
+      return (busy.address() as AddressInfo).port;
+    };
+
+    it.each([
+      {
+        failure: 'an unsupported resource',
+        second: () => stack('second', { Instance: { Type: 'AWS::EC2::Instance', Properties: {} } }),
+        error: 'rejected: second/Instance: resource type AWS::EC2::Instance is not supported by the local cloud',
+      },
+      {
+        failure: 'a function bundle that fails to extract',
+        second: () =>
+          stack(
+            'second',
+            { BrokenFunction: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'broken', Handler: 'src/handlers/broken.handler', Runtime: 'nodejs20.x', Code: { S3Key: 'broken.zip' } } } },
+            { 'broken.zip': strToU8('not a zip') },
+          ),
+        error: 'rejected: invalid zip data',
+      },
+      {
+        failure: 'an HTTP port already in use',
+        second: () => stack('second', {}),
+        error: 'rejected: listen EADDRINUSE',
+      },
+    ])('stops what it had started and rethrows the original error, on $failure', async ({ second, error }) => {
+      const stacks = [consumerStack('first', path.join(dir, 'handled.log')), second()];
+      const httpPort = await busyPort();
+
+      const ended = await startInOwnProcess(stacks, httpPort);
+
+      expect(ended).toMatchObject({ exited: true, code: 0 });
+      expect(ended.output).toContain(error);
+      expect(ended.output).not.toContain('started');
+    }, 30_000);
+  });
+
+  describe('whenIdle', () => {
+    let cloud: LocalCloud | undefined;
+
+    afterEach(async () => {
+      await cloud?.stop();
+      cloud = undefined;
+    });
+
+    const handled = (handledLog: string): string[] => readFileSync(handledLog, { encoding: 'utf8', flag: 'a+' }).split('\n').filter(Boolean);
+
+    it('waits for the messages a delivery left in a consumed queue to be handled, not just for the delivery', async () => {
+      const handledLog = path.join(dir, 'handled.log');
+      cloud = await startLocalCloud({ stacks: [consumerStack('orders', handledLog)], workDir: path.join(dir, 'functions'), edgePort: 0, httpPort: 0, log: () => undefined });
+      cloud.eventBridge.putEvents([
+        { EventBusName: BUS, Source: 'test', DetailType: 'Thing', Detail: JSON.stringify({ n: 1 }) },
+        { EventBusName: BUS, Source: 'test', DetailType: 'Thing', Detail: JSON.stringify({ n: 2 }) },
+      ]);
+
+      await cloud.whenIdle();
+
+      expect(handled(handledLog).map((body) => (JSON.parse(body) as { detail: { n: number } }).detail.n).sort()).toEqual([1, 2]);
+      expect(cloud.sqs.depth(queueArn('orders-queue'))).toMatchObject({ total: 0 });
+    }, 20_000);
+
+    it('is not held up by messages in a dead-letter queue or a queue nothing consumes', async () => {
+      cloud = await startLocalCloud({
+        stacks: [consumerStack('orders', path.join(dir, 'handled.log')), stack('other', { Unconsumed: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'unconsumed' } } })],
+        workDir: path.join(dir, 'functions'),
+        edgePort: 0,
+        httpPort: 0,
+        log: () => undefined,
+      });
+      cloud.sqs.sendMessage(queueArn('orders-queue-dlq'), { MessageBody: 'dead letter' });
+      cloud.sqs.sendMessage(queueArn('unconsumed'), { MessageBody: 'for a person to read' });
+
+      await cloud.whenIdle();
+
+      expect(cloud.sqs.depth(queueArn('orders-queue-dlq'))).toMatchObject({ total: 1 });
+      expect(cloud.sqs.depth(queueArn('unconsumed'))).toMatchObject({ total: 1 });
+    }, 20_000);
+
+    it('resolves once the cloud is stopped, even with work left', async () => {
+      cloud = await startLocalCloud({ stacks: [consumerStack('orders', path.join(dir, 'handled.log'))], workDir: path.join(dir, 'functions'), edgePort: 0, httpPort: 0, log: () => undefined });
+      cloud.sqs.sendMessage(queueArn('orders-queue'), { MessageBody: 'left over' });
+      const idle = cloud.whenIdle();
+
+      await cloud.stop();
+      cloud = undefined;
+
+      await expect(idle).resolves.toBeUndefined();
+    }, 20_000);
+  });
+});

@@ -1,0 +1,78 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EventBridgeService } from '../../../../local/eventbridge';
+import { startCarrierSimulator } from '../../../../local/simulators/carrier';
+
+const ORDER_ID = 'ord_carrierTest';
+const SHIPMENT_ID = 'shp_carrierTest';
+
+describe('startCarrierSimulator', () => {
+  let webhook: Server;
+  let webhookUrl: string;
+  /** Callback statuses in the order the webhook received them, refused ones included. */
+  let received: string[];
+  /** How many of the next requests the webhook refuses (503), as a webhook briefly down would. */
+  let refuseNext: number;
+  let eventBridge: EventBridgeService;
+  let carrier: ReturnType<typeof startCarrierSimulator>;
+
+  beforeEach(async () => {
+    received = [];
+    refuseNext = 0;
+    webhook = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        received.push((JSON.parse(body) as { status: string }).status);
+        response.writeHead(refuseNext-- > 0 ? 503 : 200).end();
+      });
+    });
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/carrier/callbacks`;
+    eventBridge = new EventBridgeService({ accountId: '000000000000', region: 'eu-west-1', dispatcher: { deliver: () => Promise.resolve() } });
+    carrier = startCarrierSimulator({ eventBridge, webhookUrl, dispatchAfterSeconds: 0.1, deliveryAfterSeconds: 0.2 });
+  });
+
+  afterEach(async () => {
+    carrier.stop();
+    eventBridge.stop();
+    await new Promise<void>((resolve) => webhook.close(() => resolve()));
+  });
+
+  const shipmentCreated = () =>
+    eventBridge.putEvents([
+      { Source: 'shipping', DetailType: 'ShipmentCreated', Detail: JSON.stringify({ data: { orderId: ORDER_ID, shipmentId: SHIPMENT_ID } }) },
+    ]);
+
+  it('is idle until a shipment is created, then until every planned callback was posted', async () => {
+    const idleBefore = carrier.idle;
+
+    shipmentCreated();
+    const idleAfterBooking = carrier.idle;
+    await carrier.whenIdle();
+
+    expect({ idleBefore, idleAfterBooking }).toEqual({ idleBefore: true, idleAfterBooking: false });
+    expect(received).toEqual(['DISPATCHED', 'DELIVERED']);
+    expect(carrier.idle).toBe(true);
+  });
+
+  it('waits for the retries of a callback the webhook refused', async () => {
+    refuseNext = 1;
+
+    shipmentCreated();
+    await carrier.whenIdle();
+
+    // The retry and the delivery report may cross: only what was posted matters here.
+    expect([...received].sort()).toEqual(['DELIVERED', 'DISPATCHED', 'DISPATCHED']);
+  });
+
+  it('is idle once stopped, with callbacks still planned', async () => {
+    shipmentCreated();
+    const idle = carrier.whenIdle();
+
+    carrier.stop();
+
+    await expect(idle).resolves.toBeUndefined();
+    expect(received).toEqual([]);
+  });
+});
