@@ -2,8 +2,8 @@ import { DEFAULT_OPTIONS, runChaos, type ChaosReport } from '../../scripts/chaos
 
 /**
  * A small chaos run inside `npm test`: a fresh local cloud from the packaged templates, a fixed seed, every
- * kind of fault the FaultPlan hooks can inject, malformed messages, duplicated POSTs. 20 orders, all in flight
- * at once: 29 s on an idle 2-CPU machine, 45–90 s on one shared with other builds. Most of it is the carrier
+ * kind of fault the seeded plan injects (lost replies included), malformed messages, duplicated POSTs. 20
+ * orders, all in flight at once: about 30 s on an idle 2-CPU machine, 45–90 s on one shared with other builds. Most of it is the carrier
  * scenarios' own waits (a lost parcel ends at the 10 s dispatch timeout, a stuck one at the 20 s delivery
  * timeout), which fewer orders would not shorten. `npm run chaos -- --orders 1000` is the big run.
  */
