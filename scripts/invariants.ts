@@ -322,7 +322,8 @@ export const findViolations = (snapshot: StoreSnapshot, expectations: Expectatio
       violate('no-event-lost', orderId, 'the reservation workflow succeeded, but the order recorded no stock outcome');
     }
     if (lines.some((line) => line.status === 'RELEASED' && line.stockReturned === true && line.releasedBy === `release-${orderId}`)) mustHaveRecorded('StockReleased');
-    if (shipment && shipment.failureReason !== 'CARRIER_REJECTED') mustHaveRecorded('ShipmentCreated');
+    // A booking the carrier refused, or that never happened, creates no shipment to announce.
+    if (shipment && shipment.failureReason !== 'CARRIER_REJECTED' && shipment.failureReason !== 'CARRIER_UNAVAILABLE') mustHaveRecorded('ShipmentCreated');
     if (shipment?.status === 'DELIVERED') mustHaveRecorded('ShipmentDelivered');
     if (shipment?.status === 'FAILED') mustHaveRecorded('ShipmentFailed');
   }

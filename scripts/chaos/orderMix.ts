@@ -37,6 +37,7 @@ const SCENARIOS = {
   'carrier swaps reports': { weight: 8, customer: 'cus_chaos', postalCode: 'SWAP 1AA', outcome: completed },
   'carrier echoes reports': { weight: 8, customer: 'cus_chaos', postalCode: 'ECHO 1AA', outcome: completed },
   'carrier flaky booking': { weight: 4, customer: 'cus_chaos', postalCode: 'FLAKY 1AA', outcome: completed },
+  'carrier down': { weight: 2, customer: 'cus_chaos', postalCode: 'DOWN 1AA', outcome: cancelled('SHIPMENT_FAILED') },
   'provider flaky': { weight: 4, customer: 'cus_flaky2', postalCode: 'N1 9GU', outcome: completed, alsoRight: cancelled('PAYMENT_FAILED') },
   'provider replies lost': { weight: 4, customer: 'cus_timeout2', postalCode: 'N1 9GU', outcome: completed, alsoRight: cancelled('PAYMENT_FAILED') },
   'card declined': { weight: 6, customer: 'cus_declined', postalCode: 'N1 9GU', outcome: cancelled('PAYMENT_DECLINED') },

@@ -2,6 +2,7 @@ import '../../unit/services/shipping/support/environment';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { orderConfirmed, parseEvent, type OutgoingEvent } from '#shared/contracts';
+import { TransientError } from '#shared/errors';
 import type { ResumeResult, TaskResumer } from '#shared/workflows';
 import { TaskTokenClosedError, TaskTokens } from '../../../local/stepfunctions/taskTokens';
 import { createSimulatedCarrier } from '../../../services/shipping/src/adapters/carrier';
@@ -13,6 +14,7 @@ import { makeHandler as awaitCarrier } from '../../../services/shipping/src/hand
 import { makeHandler as createShipment } from '../../../services/shipping/src/handlers/createShipment';
 import { makeHandler as expireWait } from '../../../services/shipping/src/handlers/expireWait';
 import { makeHandler as publishShipmentEvent } from '../../../services/shipping/src/handlers/publishShipmentEvent';
+import { makeHandler as recordBookingFailure } from '../../../services/shipping/src/handlers/recordBookingFailure';
 import { makeHandler as recordCarrierCallback } from '../../../services/shipping/src/handlers/recordCarrierCallback';
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
 import { runWorkflow, type TaskHandler, type WorkflowRun } from '../../support/workflows';
@@ -65,7 +67,7 @@ const ship = ({
   timeouts?: ShipmentTimeouts;
   carrier?: Carrier;
   /** Replaces a task's handler, given the real one: to act at a precise point of the workflow. */
-  wrap?: Partial<Record<'expireWait', (real: TaskHandler) => TaskHandler>>;
+  wrap?: Partial<Record<'createShipment' | 'expireWait', (real: TaskHandler) => TaskHandler>>;
 } = {}) => {
   const { orderId, start } = confirmedOrder(postalCode, timeouts);
   const shipments = shipmentsOn(dynamo);
@@ -96,6 +98,7 @@ const ship = ({
   };
 
   const realExpire = asTask('expireWait', expireWait({ shipments, ...dependencies }));
+  const realCreate = asTask('createShipment', createShipment({ carrier, shipments, ...dependencies }));
   const run: WorkflowRun = runWorkflow({
     stack: 'shipping',
     workflow: 'shipment',
@@ -103,7 +106,8 @@ const ship = ({
     executionName: start.name,
     taskTokens,
     handlers: {
-      createShipment: asTask('createShipment', createShipment({ carrier, shipments, ...dependencies })),
+      createShipment: wrap.createShipment ? wrap.createShipment(realCreate) : realCreate,
+      recordBookingFailure: asTask('recordBookingFailure', recordBookingFailure({ shipments, ...dependencies })),
       awaitCarrier: asTask('awaitCarrier', awaitCarrier({ shipments, resumer, ...dependencies })),
       expireWait: wrap.expireWait ? wrap.expireWait(realExpire) : realExpire,
       publishShipmentEvent: asTask('publishShipmentEvent', publishShipmentEvent({ publisher, ...dependencies })),
@@ -303,5 +307,46 @@ describe('shipment workflow', () => {
     expect(run.events.filter((event) => event.type === 'StateRetried').map((event) => event.stateName)).toEqual(['CreateShipment']);
     expect(publisher.published.filter((event) => event.detailType === 'ShipmentCreated')).toHaveLength(1);
     expect(publisher.published[0]?.detail.data).toMatchObject({ orderId });
+  });
+
+  it('publishes ShipmentFailed with CARRIER_UNAVAILABLE at once, waiting for nothing, when no booking attempt reaches the carrier', async () => {
+    // Arrange
+    const carrier: Carrier = { book: () => Promise.reject(new TransientError('carrier unavailable')) };
+
+    // Act
+    const { orderId, run, publisher, shipments } = ship({ carrier });
+    await run.result;
+
+    // Assert
+    expect(run.events.filter((event) => event.type === 'StateRetried').map((event) => event.stateName)).toEqual(Array(5).fill('CreateShipment'));
+    expect(facts(publisher)).toEqual([
+      {
+        type: 'ShipmentFailed',
+        key: `${orderId}:shipment-failed`,
+        cause: `${orderId}:confirmed`,
+        data: { orderId, shipmentId: `unbooked-${orderId}`, reason: 'CARRIER_UNAVAILABLE' },
+      },
+    ]);
+    await expect(shipments.get(orderId)).resolves.toMatchObject({ status: 'FAILED', failureReason: 'CARRIER_UNAVAILABLE' });
+  });
+
+  it('ships with the booking a lost reply had stored when every booking attempt books but never answers', async () => {
+    // Arrange
+    const loseReply = (real: TaskHandler): TaskHandler => async (payload) => {
+      await real(payload);
+      throw new TransientError('reply lost');
+    };
+
+    // Act
+    const { orderId, run, post, waitingFor, publisher } = ship({ wrap: { createShipment: loseReply } });
+    await waitingFor('DISPATCHED');
+    await post('DISPATCHED');
+    await waitingFor('DELIVERED');
+    await post('DELIVERED');
+    await run.result;
+
+    // Assert
+    expect(publisher.published.map((event) => event.detailType)).toEqual(['ShipmentCreated', 'ShipmentDispatched', 'ShipmentDelivered']);
+    expect(publisher.published[0]?.detail.data).toMatchObject({ orderId, carrier: expect.not.stringMatching(/^none$/) as unknown });
   });
 });

@@ -25,33 +25,62 @@ export const shipmentFromBooking = (orderId: string, booking: Booking, now: Date
     : { ...common, status: 'FAILED', failedAt: at, failureReason: 'CARRIER_REJECTED' };
 };
 
+/** The carrier name and shipment id prefix of an order no carrier could book. */
+export const UNBOOKED_CARRIER = 'none';
+export const UNBOOKED_SHIPMENT_PREFIX = 'unbooked-';
+
 /**
- * What the createShipment task returns; the workflow routes on `outcome`. Every field is present (null when
- * it does not apply), so the state machine selects them by name whatever the outcome.
+ * The shipment kept for an order whose booking failed on every attempt: FAILED at once, so the order hears
+ * `ShipmentFailed` now instead of at its shipment deadline (a week in prod). Its id cannot be the carrier's,
+ * which never answered; it is derived from the order, so a retried task writes the same record.
+ */
+export const unbookedShipment = (orderId: string, now: Date): Shipment => {
+  const at = now.toISOString();
+  return {
+    orderId,
+    shipmentId: `${UNBOOKED_SHIPMENT_PREFIX}${orderId}`,
+    carrier: UNBOOKED_CARRIER,
+    status: 'FAILED',
+    createdAt: at,
+    failedAt: at,
+    failureReason: 'CARRIER_UNAVAILABLE',
+    callbacks: {},
+  };
+};
+
+type BookingFailure = Extract<Shipment['failureReason'], 'CARRIER_REJECTED' | 'CARRIER_UNAVAILABLE'>;
+const BOOKING_OUTCOMES: Record<BookingFailure, 'REJECTED' | 'UNAVAILABLE'> = { CARRIER_REJECTED: 'REJECTED', CARRIER_UNAVAILABLE: 'UNAVAILABLE' };
+const isBookingFailure = (reason: Shipment['failureReason']): reason is BookingFailure => reason === 'CARRIER_REJECTED' || reason === 'CARRIER_UNAVAILABLE';
+
+/**
+ * What the createShipment and recordBookingFailure tasks return; the workflow routes on `outcome`. Every
+ * field is present (null when it does not apply), so the state machine selects them by name whatever the
+ * outcome.
  */
 export interface CreateShipmentResult {
-  outcome: 'CREATED' | 'REJECTED';
+  outcome: 'CREATED' | 'REJECTED' | 'UNAVAILABLE';
   shipmentId: string;
   carrier: string;
   trackingNumber: string | null;
   createdAt: string;
-  failureReason: 'CARRIER_REJECTED' | null;
+  failureReason: BookingFailure | null;
   failedAt: string | null;
 }
 
 /**
  * The creation outcome of the shipment as stored: on a retried task the booking stored first is the
- * answer, whatever the carrier said the second time.
+ * answer, whatever the carrier said the second time; after a failed booking, a shipment stored by an attempt
+ * whose reply was lost is the answer, and the workflow carries on with it.
  */
 export const creationResultOf = (shipment: Shipment): CreateShipmentResult => {
-  const rejected = shipment.failureReason === 'CARRIER_REJECTED';
+  const failure = isBookingFailure(shipment.failureReason) ? shipment.failureReason : undefined;
   return {
-    outcome: rejected ? 'REJECTED' : 'CREATED',
+    outcome: failure ? BOOKING_OUTCOMES[failure] : 'CREATED',
     shipmentId: shipment.shipmentId,
     carrier: shipment.carrier,
     trackingNumber: shipment.trackingNumber ?? null,
     createdAt: shipment.createdAt,
-    failureReason: rejected ? 'CARRIER_REJECTED' : null,
-    failedAt: rejected ? (shipment.failedAt ?? shipment.createdAt) : null,
+    failureReason: failure ?? null,
+    failedAt: failure ? (shipment.failedAt ?? shipment.createdAt) : null,
   };
 };

@@ -12,6 +12,7 @@ import type { CarrierStatus } from './shipment';
  * |-------------------------|--------------------------------------|-----------------------------------------|
  * | `REJECT`                | rejected                             | none                                    |
  * | `FLAKY`                 | first attempt unavailable, then OK   | dispatched, then delivered              |
+ * | `DOWN`                  | unavailable on every attempt         | none                                    |
  * | `LOST`                  | accepted                             | none (the dispatch wait times out)      |
  * | `STUCK`                 | accepted                             | dispatched only (delivery times out)    |
  * | `SWAP`                  | accepted                             | delivered, then dispatched              |
@@ -20,9 +21,9 @@ import type { CarrierStatus } from './shipment';
  */
 export const SIMULATED_CARRIER = 'simulated-post';
 
-export type Scenario = 'REJECT' | 'FLAKY' | 'LOST' | 'STUCK' | 'SWAP' | 'ECHO' | 'NORMAL';
+export type Scenario = 'REJECT' | 'FLAKY' | 'DOWN' | 'LOST' | 'STUCK' | 'SWAP' | 'ECHO' | 'NORMAL';
 
-const SCENARIOS: readonly Exclude<Scenario, 'NORMAL'>[] = ['REJECT', 'FLAKY', 'LOST', 'STUCK', 'SWAP', 'ECHO'];
+const SCENARIOS: readonly Exclude<Scenario, 'NORMAL'>[] = ['REJECT', 'FLAKY', 'DOWN', 'LOST', 'STUCK', 'SWAP', 'ECHO'];
 
 export const scenarioOf = (postalCode: string): Scenario =>
   SCENARIOS.find((scenario) => postalCode.trim().toUpperCase().startsWith(scenario)) ?? 'NORMAL';
@@ -41,7 +42,7 @@ export const simulatedTrackingNumber = (orderId: string): string =>
  */
 export const simulateBooking = (request: ShipmentRequest, attempt: number): Booking | 'UNAVAILABLE' => {
   const scenario = scenarioOf(request.shippingAddress.postalCode);
-  if (scenario === 'FLAKY' && attempt <= 1) return 'UNAVAILABLE';
+  if ((scenario === 'FLAKY' && attempt <= 1) || scenario === 'DOWN') return 'UNAVAILABLE';
   const shipmentId = simulatedShipmentId(request.orderId);
   return scenario === 'REJECT'
     ? { outcome: 'REJECTED', shipmentId, carrier: SIMULATED_CARRIER, reason: 'address is outside the service area' }

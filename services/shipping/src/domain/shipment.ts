@@ -11,7 +11,12 @@ export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 export const CARRIER_STATUSES = ['DISPATCHED', 'DELIVERED'] as const;
 export type CarrierStatus = (typeof CARRIER_STATUSES)[number];
 
-export type FailureReason = 'DISPATCH_TIMED_OUT' | 'DELIVERY_TIMED_OUT' | 'CARRIER_REJECTED';
+/**
+ * Why a shipment failed: a carrier wait timed out, the carrier refused the booking, or it could not be booked
+ * at all (every attempt failed: the carrier or our store was down).
+ */
+export const FAILURE_REASONS = ['DISPATCH_TIMED_OUT', 'DELIVERY_TIMED_OUT', 'CARRIER_REJECTED', 'CARRIER_UNAVAILABLE'] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 export interface RecordedCallback {
   status: CarrierStatus;

@@ -9,6 +9,7 @@ import {
   type EventCause,
   type OutgoingEvent,
 } from '#shared/contracts';
+import { FAILURE_REASONS } from './shipment';
 
 const timestamp = z.iso.datetime({ offset: true });
 const common = {
@@ -29,7 +30,7 @@ export const publishShipmentEventInput = z.discriminatedUnion('event', [
   z.object({
     event: z.literal('ShipmentFailed'),
     ...common,
-    reason: z.enum(['DISPATCH_TIMED_OUT', 'DELIVERY_TIMED_OUT', 'CARRIER_REJECTED']),
+    reason: z.enum(FAILURE_REASONS),
     failedAt: timestamp,
   }),
 ]);

@@ -16,6 +16,7 @@ describe('scenarioOf', () => {
   it.each([
     ['REJECT-1', 'REJECT'],
     ['flaky 9', 'FLAKY'],
+    ['down 1aa', 'DOWN'],
     ['LOST', 'LOST'],
     ['STUCK1', 'STUCK'],
     [' swap', 'SWAP'],
@@ -56,6 +57,10 @@ describe('simulateBooking', () => {
       outcome: 'REJECTED',
       shipmentId: simulatedShipmentId(ORDER_ID),
     });
+  });
+
+  it('is unavailable on every attempt when the postal code starts with DOWN', () => {
+    expect([1, 2, 6, 50].map((attempt) => simulateBooking(shipmentRequest(ORDER_ID, 'DOWN 1AA'), attempt))).toEqual(Array(4).fill('UNAVAILABLE'));
   });
 
   it('is unavailable on the first attempt and accepts on the next when the postal code starts with FLAKY', () => {

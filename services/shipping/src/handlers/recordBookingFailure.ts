@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { orderIdSchema } from '#shared/contracts';
+import { createLogger, createTracer, type Logger, type Tracer } from '#shared/logging';
+import { taskHandler } from '#shared/tasks';
+import { shipmentRepositoryFromEnv } from '../adapters/shipmentRepository';
+import { creationResultOf, unbookedShipment } from '../domain/carrier';
+import type { ShipmentRepository } from '../domain/shipmentRepository';
+
+export const recordBookingFailureInput = z.object({ orderId: orderIdSchema });
+
+export interface Dependencies {
+  shipments: ShipmentRepository;
+  logger: Logger;
+  tracer: Tracer;
+  now?: () => Date;
+}
+
+/**
+ * Runs when createShipment failed on every attempt: stores the order's shipment as FAILED
+ * (CARRIER_UNAVAILABLE), unless an attempt whose reply was lost had stored a booking, in which case that
+ * booking is the answer and the workflow carries on as if createShipment had returned it.
+ */
+export const makeHandler = ({ shipments, ...dependencies }: Dependencies) =>
+  taskHandler({
+    ...dependencies,
+    input: recordBookingFailureInput,
+    handle: async ({ orderId }, { logger, now }) => {
+      const result = creationResultOf(await shipments.create(unbookedShipment(orderId, now())));
+      logger.warn('carrier booking failed on every attempt', { outcome: result.outcome, shipmentId: result.shipmentId });
+      return result;
+    },
+  });
+
+const tracer = createTracer('shipping');
+export const handler = makeHandler({ shipments: shipmentRepositoryFromEnv(tracer), logger: createLogger('shipping'), tracer });
