@@ -85,6 +85,7 @@ export const callbackPlanFor = (
   const delivered = report('DELIVERED', deliveryAfterSeconds);
   switch (scenarioOf(postalCode)) {
     case 'REJECT':
+    case 'DOWN':
     case 'LOST':
       return [];
     case 'STUCK':

@@ -1,19 +1,12 @@
 import { z } from 'zod';
 import { orderIdSchema } from '#shared/contracts';
-import { createLogger, createTracer, type Logger, type Tracer } from '#shared/logging';
 import { taskHandler } from '#shared/tasks';
-import { shipmentRepositoryFromEnv } from '../adapters/shipmentRepository';
+import { shipmentTaskDependenciesFromEnv, type ShipmentTaskDependencies } from '../adapters/taskDependencies';
 import { CARRIER_STATUSES, waitOutcomeOf } from '../domain/shipment';
-import type { ShipmentRepository } from '../domain/shipmentRepository';
 
 export const expireWaitInput = z.object({ orderId: orderIdSchema, awaiting: z.enum(CARRIER_STATUSES) });
 
-export interface Dependencies {
-  shipments: ShipmentRepository;
-  logger: Logger;
-  tracer: Tracer;
-  now?: () => Date;
-}
+export type Dependencies = ShipmentTaskDependencies;
 
 /**
  * Runs when a carrier wait timed out: fails the shipment, unless the awaited report was recorded after the
@@ -30,5 +23,4 @@ export const makeHandler = ({ shipments, ...dependencies }: Dependencies) =>
     },
   });
 
-const tracer = createTracer('shipping');
-export const handler = makeHandler({ shipments: shipmentRepositoryFromEnv(tracer), logger: createLogger('shipping'), tracer });
+export const handler = makeHandler(shipmentTaskDependenciesFromEnv());

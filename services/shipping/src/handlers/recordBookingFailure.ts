@@ -1,19 +1,12 @@
 import { z } from 'zod';
 import { orderIdSchema } from '#shared/contracts';
-import { createLogger, createTracer, type Logger, type Tracer } from '#shared/logging';
 import { taskHandler } from '#shared/tasks';
-import { shipmentRepositoryFromEnv } from '../adapters/shipmentRepository';
+import { shipmentTaskDependenciesFromEnv, type ShipmentTaskDependencies } from '../adapters/taskDependencies';
 import { creationResultOf, unbookedShipment } from '../domain/carrier';
-import type { ShipmentRepository } from '../domain/shipmentRepository';
 
 export const recordBookingFailureInput = z.object({ orderId: orderIdSchema });
 
-export interface Dependencies {
-  shipments: ShipmentRepository;
-  logger: Logger;
-  tracer: Tracer;
-  now?: () => Date;
-}
+export type Dependencies = ShipmentTaskDependencies;
 
 /**
  * Runs when createShipment failed on every attempt: stores the order's shipment as FAILED
@@ -31,5 +24,4 @@ export const makeHandler = ({ shipments, ...dependencies }: Dependencies) =>
     },
   });
 
-const tracer = createTracer('shipping');
-export const handler = makeHandler({ shipments: shipmentRepositoryFromEnv(tracer), logger: createLogger('shipping'), tracer });
+export const handler = makeHandler(shipmentTaskDependenciesFromEnv());
