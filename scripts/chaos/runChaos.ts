@@ -89,6 +89,13 @@ export interface ChaosReport {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for `promise`, at most `ms`; the timer is cleared either way, so nothing outlives the run. */
+const atMost = async (promise: Promise<unknown>, ms: number): Promise<void> => {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+};
 const isTransientStatus = (status: number) => status >= 500 || status === 429;
 
 /** POST /orders as a careful client does: a 5xx or a dropped connection is retried with the same key. */
@@ -298,7 +305,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     const quietStarted = Date.now();
     let quietChecks = 0;
     while (quietChecks < 2 && Date.now() < quietStarted + options.quietTimeoutMs) {
-      await Promise.race([cloud.whenIdle(), sleep(5_000)]);
+      await atMost(cloud.whenIdle(), 5_000);
       const idle = cloud.stepFunctions.runningCount === 0 && (await queuesEmpty(clients));
       quietChecks = idle ? quietChecks + 1 : 0;
       await sleep(idle ? 2_000 : 1_000);
@@ -340,6 +347,9 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     };
   } finally {
     await watcher.stop();
+    clients.dynamo.destroy();
+    clients.sqs.destroy();
+    clients.sfn.destroy();
     await cloud.stop();
     unmute();
   }
