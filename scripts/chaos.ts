@@ -16,8 +16,8 @@
  * workflow tasks whose Retry names Lambda's errors; HTTP functions, because this runner — their client —
  * resends every 5xx, a POST with the same Idempotency-Key (the API promises that is safe), and the simulated
  * carrier resends its callbacks; SQS consumers only on request, because their retry is a redelivery a whole
- * visibility timeout later (60 s, the dev stage's entire outcome wait), which turns the outcome of every order
- * in the batch into a timeout. Never a function invoked directly (seedStock).
+ * visibility timeout later (60 s), which makes a run minutes longer. Never a function invoked directly
+ * (seedStock).
  */
 import { writeFileSync } from 'node:fs';
 import { formatReport } from './chaos/report';

@@ -58,9 +58,8 @@ export const DEFAULT_OPTIONS: ChaosOptions = {
   poison: 10,
   concurrency: 25,
   duplicatePostRate: 0.1,
-  // SQS consumers are retried safely too, but by a redelivery one visibility timeout later (60 s here, as long
-  // as the dev stage's whole outcome wait): one fault in a batch times out every order in it. Opt in with
-  // --fault-callers workflow-retry,http-client,sqs-redelivery.
+  // SQS consumers are retried safely too, but by a redelivery one visibility timeout later (60 s), which makes
+  // a run minutes longer. Opt in with --fault-callers workflow-retry,http-client,sqs-redelivery.
   faultCallers: ['workflow-retry', 'http-client'],
   quietTimeoutMs: 600_000,
 };
