@@ -89,17 +89,19 @@ const codeCache = (() => {
 })();
 
 /** @type {(event: unknown, context: unknown) => Promise<unknown>} */
-let handler;
+let handler = () => Promise.reject(new Error('the function failed to initialise'));
 try {
-  handler = (codeCache ? codeCache.load() : require(modulePath))[exportName];
-  if (typeof handler !== 'function') throw new Error(`${config.handler} is not a function in ${config.codeDir}`);
+  const loaded = (codeCache ? codeCache.load() : require(modulePath))[exportName];
+  if (typeof loaded !== 'function') throw new Error(`${config.handler} is not a function in ${config.codeDir}`);
+  handler = loaded;
+  parentPort?.postMessage({ type: 'ready' });
+  codeCache?.afterInit();
 } catch (error) {
+  // Reported as a message, not rethrown: the worker's 'error' event could overtake this message and the
+  // invocation would get a bare exit instead of its init error. The parent terminates this environment.
   const failure = /** @type {Error} */ (error);
   parentPort?.postMessage({ type: 'init-error', errorType: 'Runtime.ImportModuleError', errorMessage: failure.message });
-  throw error;
 }
-parentPort?.postMessage({ type: 'ready' });
-codeCache?.afterInit();
 
 let invocations = 0;
 parentPort?.on('message', async (/** @type {{ requestId: string; payload: unknown; deadline: number }} */ message) => {
