@@ -6,6 +6,14 @@ import { PermanentError, PublishError } from '#shared/errors';
 export const MAX_ENTRIES_PER_REQUEST = 10;
 export const MAX_REQUEST_BYTES = 256 * 1024;
 
+/**
+ * Entry error codes a later attempt may clear (EventBridge's PutEvents reference: throttling and internal
+ * failures), plus `Unknown`, which this publisher uses when a response counts failures without naming them.
+ * Any other code (InvalidArgument, AccessDeniedException, ResourceNotFoundException, …) is an answer about the
+ * entry itself: sending it again within the same call would get the same answer.
+ */
+const RETRYABLE_ENTRY_ERRORS = new Set(['InternalFailure', 'InternalException', 'ThrottlingException', 'Unknown']);
+
 export interface PublisherOptions {
   client: EventBridgeClient;
   eventBusName: string;
@@ -51,14 +59,19 @@ export const createPublisher = ({
   });
 
   const publishBatch = async (batch: PutEventsRequestEntry[]): Promise<void> => {
+    type Failure = { entry: PutEventsRequestEntry; errorCode?: string; errorMessage?: string };
     let pending = batch;
-    let lastFailures: { entry: PutEventsRequestEntry; errorCode?: string; errorMessage?: string }[] = [];
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let lastFailures: Failure[] = [];
+    const refused: Failure[] = [];
+    for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt++) {
       if (attempt > 1) {
         await sleep(Math.round(random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 2))));
       }
       const response = await client.send(new PutEventsCommand({ Entries: pending }));
-      if (!response.FailedEntryCount) return;
+      if (!response.FailedEntryCount) {
+        lastFailures = [];
+        break;
+      }
       // Response entries are positional: entry i answers request entry i.
       lastFailures = pending.flatMap((entry, i) => {
         const result = response.Entries?.[i];
@@ -67,13 +80,19 @@ export const createPublisher = ({
       // A count without per-entry codes leaves no way to tell which failed: all of them are retried
       // (consumers deduplicate on the idempotency key, so a resent success is harmless).
       if (lastFailures.length === 0) lastFailures = pending.map((entry) => ({ entry, errorCode: 'Unknown' }));
+      refused.push(...lastFailures.filter((failure) => !RETRYABLE_ENTRY_ERRORS.has(failure.errorCode ?? '')));
+      lastFailures = lastFailures.filter((failure) => RETRYABLE_ENTRY_ERRORS.has(failure.errorCode ?? ''));
       pending = lastFailures.map((failure) => failure.entry);
     }
+    const failures = [...refused, ...lastFailures];
+    if (failures.length === 0) return;
+    // Still a PublishError (transient) when an entry was refused outright: the cause (a missing bus, a policy)
+    // is fixed by a deploy, and the caller's own bounded retries then succeed.
     throw new PublishError(
-      `EventBridge refused ${lastFailures.length} event(s) after ${maxAttempts} attempts: ${lastFailures
+      `EventBridge refused ${failures.length} event(s) after ${maxAttempts} attempts: ${failures
         .map((f) => `${f.entry.DetailType} (${f.errorCode})`)
         .join(', ')}`,
-      lastFailures.map((f) => ({
+      failures.map((f) => ({
         detailType: f.entry.DetailType ?? '',
         errorCode: f.errorCode,
         errorMessage: f.errorMessage,

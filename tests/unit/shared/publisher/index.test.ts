@@ -284,6 +284,27 @@ describe('createPublisher', () => {
     expect(delays).toHaveLength(2);
   });
 
+  it('sends an entry EventBridge refused for a reason a retry cannot change only once, retries the others, and names it in the PublishError', async () => {
+    const refusals: Record<string, PutEventsResultEntry> = {
+      OrderPlaced: { ErrorCode: 'InvalidArgument', ErrorMessage: 'Parameter Detail is not valid' },
+      OrderCancelled: { ErrorCode: 'ThrottlingException', ErrorMessage: 'Rate exceeded' },
+    };
+    let call = 0;
+    eventBridge.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
+      call++;
+      // The throttled entry goes through on the second attempt.
+      const results = input.Entries.map((entry) => (call === 1 || entry.DetailType === 'OrderPlaced' ? refusals[entry.DetailType ?? ''] : undefined) ?? { EventId: 'ok' });
+      return { FailedEntryCount: results.filter((result) => result.ErrorCode).length, Entries: results };
+    });
+    const { publisher } = setup({ maxAttempts: 4 });
+
+    const error = await publisher.publish([event('OrderPlaced'), event('OrderConfirmed'), event('OrderCancelled')]).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PublishError);
+    expect((error as PublishError).failedEntries).toEqual([{ detailType: 'OrderPlaced', errorCode: 'InvalidArgument', errorMessage: 'Parameter Detail is not valid' }]);
+    expect(sentDetailTypes()).toEqual([['OrderPlaced', 'OrderConfirmed', 'OrderCancelled'], ['OrderCancelled']]);
+  });
+
   it('lists only the entries of the last attempt when some failures recover before the attempts run out', async () => {
     eventBridge
       .on(PutEventsCommand)
