@@ -1,5 +1,5 @@
 import type { DataOf, orderConfirmed } from '#shared/contracts';
-import type { Shipment } from './shipment';
+import type { FailureReason, Shipment } from './shipment';
 
 export type ShipmentRequest = Pick<DataOf<typeof orderConfirmed>, 'orderId' | 'lines' | 'shippingAddress'>;
 
@@ -25,10 +25,6 @@ export const shipmentFromBooking = (orderId: string, booking: Booking, now: Date
     : { ...common, status: 'FAILED', failedAt: at, failureReason: 'CARRIER_REJECTED' };
 };
 
-/** The carrier name and shipment id prefix of an order no carrier could book. */
-export const UNBOOKED_CARRIER = 'none';
-export const UNBOOKED_SHIPMENT_PREFIX = 'unbooked-';
-
 /**
  * The shipment kept for an order whose booking failed on every attempt: FAILED at once, so the order hears
  * `ShipmentFailed` now instead of at its shipment deadline (a week in prod). Its id cannot be the carrier's,
@@ -38,8 +34,8 @@ export const unbookedShipment = (orderId: string, now: Date): Shipment => {
   const at = now.toISOString();
   return {
     orderId,
-    shipmentId: `${UNBOOKED_SHIPMENT_PREFIX}${orderId}`,
-    carrier: UNBOOKED_CARRIER,
+    shipmentId: `unbooked-${orderId}`,
+    carrier: 'none',
     status: 'FAILED',
     createdAt: at,
     failedAt: at,
@@ -48,9 +44,10 @@ export const unbookedShipment = (orderId: string, now: Date): Shipment => {
   };
 };
 
-type BookingFailure = Extract<Shipment['failureReason'], 'CARRIER_REJECTED' | 'CARRIER_UNAVAILABLE'>;
-const BOOKING_OUTCOMES: Record<BookingFailure, 'REJECTED' | 'UNAVAILABLE'> = { CARRIER_REJECTED: 'REJECTED', CARRIER_UNAVAILABLE: 'UNAVAILABLE' };
-const isBookingFailure = (reason: Shipment['failureReason']): reason is BookingFailure => reason === 'CARRIER_REJECTED' || reason === 'CARRIER_UNAVAILABLE';
+/** The failures that happen at booking, and the outcome each gives the workflow to route on. */
+const BOOKING_OUTCOMES = { CARRIER_REJECTED: 'REJECTED', CARRIER_UNAVAILABLE: 'UNAVAILABLE' } as const satisfies Partial<Record<FailureReason, string>>;
+type BookingFailure = keyof typeof BOOKING_OUTCOMES;
+const isBookingFailure = (reason: FailureReason | undefined): reason is BookingFailure => reason !== undefined && reason in BOOKING_OUTCOMES;
 
 /**
  * What the createShipment and recordBookingFailure tasks return; the workflow routes on `outcome`. Every
@@ -58,7 +55,7 @@ const isBookingFailure = (reason: Shipment['failureReason']): reason is BookingF
  * outcome.
  */
 export interface CreateShipmentResult {
-  outcome: 'CREATED' | 'REJECTED' | 'UNAVAILABLE';
+  outcome: 'CREATED' | (typeof BOOKING_OUTCOMES)[BookingFailure];
   shipmentId: string;
   carrier: string;
   trackingNumber: string | null;
