@@ -11,6 +11,7 @@
  */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { listDeadLetters, redriveDeadLetters, type DeadLetter, type DeadLetterListing } from './dlqTools';
+import { cliSdkConfig } from './sdkConfig';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -30,13 +31,7 @@ const numberOption = (name: string): number | undefined => {
   return value;
 };
 
-const local = !process.env.AWS_ENDPOINT_URL && !process.env.AWS_PROFILE;
-// With no endpoint or profile configured, talk to the local cloud.
-const sqs = new SQSClient(
-  local
-    ? { endpoint: `http://localhost:${process.env.LOCAL_CLOUD_EDGE_PORT ?? '4566'}`, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-    : {},
-);
+const sqs = new SQSClient(cliSdkConfig());
 
 const why = (message: DeadLetter): string => {
   const { failure, delivery } = message;

@@ -87,7 +87,20 @@ export interface RedriveResult {
   failed: { messageId: string; error: string }[];
 }
 
-const queueNameOf = (url: string): string => url.slice(url.lastIndexOf('/') + 1);
+/** A queue URL's last segment: the queue's name. */
+export const queueNameOf = (url: string): string => url.slice(url.lastIndexOf('/') + 1);
+
+/** Every queue URL ListQueues returns (optionally only names starting with `prefix`), all pages. */
+export const listQueueUrls = async (sqs: SQSClient, prefix?: string): Promise<string[]> => {
+  const urls: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sqs.send(new ListQueuesCommand({ ...(prefix !== undefined && { QueueNamePrefix: prefix }), MaxResults: 1000, NextToken: nextToken }));
+    urls.push(...(page.QueueUrls ?? []));
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return urls;
+};
 
 /** `arn:aws:sqs:<region>:<account>:<name>` → `<name>`; anything else → undefined. */
 export const queueNameFromArn = (arn: string | undefined): string | undefined => {
@@ -172,15 +185,7 @@ export const describeDeadLetter = (message: Message): DeadLetter => {
  * ```
  */
 export const listDeadLetterQueues = async (sqs: SQSClient, { stage, queue }: { stage: string; queue?: string }): Promise<DeadLetterQueue[]> => {
-  const urls: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: QUEUE_PREFIX, MaxResults: 1000, NextToken: nextToken }));
-    urls.push(...(page.QueueUrls ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken);
-
-  const deadLetterUrls = urls.filter((url) => {
+  const deadLetterUrls = (await listQueueUrls(sqs, QUEUE_PREFIX)).filter((url) => {
     const name = queueNameOf(url);
     return name.endsWith(DLQ_SUFFIX) && name.includes(`-${stage}-`) && (queue === undefined || name === queue);
   });

@@ -7,17 +7,11 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
-import {
-  ChangeMessageVisibilityBatchCommand,
-  GetQueueAttributesCommand,
-  ListQueuesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { FAILURE_ATTRIBUTES } from '#shared/middlewares';
+import { EVENTBRIDGE_FAILURE_ATTRIBUTES, listQueueUrls, queueNameOf } from './dlqTools';
 
 // ----- what the stores hold (only the fields the invariants read; the adapters own the full shapes) -----
 
@@ -492,8 +486,9 @@ const readDeadLetters = async (sqs: SQSClient, queueUrl: string): Promise<DeadLe
   }
   return received.map((message) => {
     const attribute = (name: string) => message.MessageAttributes?.[name]?.StringValue;
-    const eventBridgeError = attribute('ERROR_CODE');
-    const reason = attribute(FAILURE_ATTRIBUTES.reason) ?? (eventBridgeError ? `${eventBridgeError}: ${attribute('ERROR_MESSAGE') ?? ''}` : undefined);
+    const eventBridgeError = attribute(EVENTBRIDGE_FAILURE_ATTRIBUTES.errorCode);
+    const reason =
+      attribute(FAILURE_ATTRIBUTES.reason) ?? (eventBridgeError ? `${eventBridgeError}: ${attribute(EVENTBRIDGE_FAILURE_ATTRIBUTES.errorMessage) ?? ''}` : undefined);
     const redrivenFrom = message.Attributes?.DeadLetterQueueSourceArn;
     return { messageId: message.MessageId ?? '', body: message.Body ?? '', ...(reason && { reason }), ...(redrivenFrom && { redrivenFrom }) };
   });
@@ -503,13 +498,7 @@ const readDeadLetters = async (sqs: SQSClient, queueUrl: string): Promise<DeadLe
 export const isDeadLetterQueueName = (name: string): boolean => /dlq$|dead-?letter/i.test(name);
 
 const readQueues = async (sqs: SQSClient): Promise<QueueState[]> => {
-  const urls: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sqs.send(new ListQueuesCommand({ NextToken: nextToken, MaxResults: 1000 }));
-    urls.push(...(page.QueueUrls ?? []));
-    nextToken = page.NextToken;
-  } while (nextToken);
+  const urls = await listQueueUrls(sqs);
   const described = await Promise.all(
     urls.map(async (url) => ({ url, attributes: (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes ?? {} })),
   );
@@ -519,7 +508,7 @@ const readQueues = async (sqs: SQSClient): Promise<QueueState[]> => {
   );
   return Promise.all(
     described.map(async ({ url, attributes }) => {
-      const name = url.slice(url.lastIndexOf('/') + 1);
+      const name = queueNameOf(url);
       const deadLetter = redriveTargets.has(attributes.QueueArn ?? '') || isDeadLetterQueueName(name);
       return {
         name,

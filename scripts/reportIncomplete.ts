@@ -7,6 +7,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createOverdueOrders } from '../services/order/src/adapters/overdueOrders';
 import { reportIncompleteOrders, type IncompleteOrdersReport } from '../services/order/src/domain/incompleteOrders';
+import { cliSdkConfig } from './sdkConfig';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -46,13 +47,7 @@ export const formatReport = (report: IncompleteOrdersReport): string => {
 
 const main = async () => {
   const stage = option('stage', 'dev');
-  const local = !process.env.AWS_ENDPOINT_URL && !process.env.AWS_PROFILE;
-  // With no endpoint or profile configured, talk to the local cloud.
-  const client = new DynamoDBClient(
-    local
-      ? { endpoint: `http://localhost:${process.env.LOCAL_CLOUD_EDGE_PORT ?? '4566'}`, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-      : {},
-  );
+  const client = new DynamoDBClient(cliSdkConfig());
   const orders = createOverdueOrders({ client, tableName: `ordering-order-${stage}-orders` });
   const report = await reportIncompleteOrders({ orders, now: new Date() });
   console.log(process.argv.includes('--json') ? JSON.stringify(report, null, 2) : formatReport(report));

@@ -6,6 +6,7 @@
  */
 import { DeleteRuleCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand, RemoveTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, DeleteMessageBatchCommand, DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { cliSdkConfig } from './sdkConfig';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const option = (name: string, fallback: string) => {
@@ -14,11 +15,7 @@ const option = (name: string, fallback: string) => {
 };
 const busName = option('bus', 'ordering-dev');
 const pattern = option('pattern', JSON.stringify({ source: [{ prefix: '' }] }));
-const local = !process.env.AWS_ENDPOINT_URL && !process.env.AWS_PROFILE;
-// With no endpoint or profile configured, talk to the local cloud.
-const config = local
-  ? { endpoint: `http://localhost:${process.env.LOCAL_CLOUD_EDGE_PORT ?? '4566'}`, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-  : {};
+const config = cliSdkConfig();
 const events = new EventBridgeClient(config);
 const sqs = new SQSClient(config);
 const name = `tail-${process.pid}`;

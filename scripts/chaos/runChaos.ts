@@ -1,9 +1,10 @@
-import { GetQueueAttributesCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { LambdaFunctionError } from '../../local/lambda/invoker';
 import type { LambdaRuntime } from '../../local/lambda/lambdaRuntime';
 import { createSeededFaultPlan, type FaultStats, type SeededFaultPlan } from '../../local/seededFaults';
 import { STOCK_SEED } from '../../services/inventory/src/domain/stockSeed';
+import { listQueueUrls, queueNameOf } from '../dlqTools';
 import { findViolations, isDeadLetterQueueName, readStores, storeClients, tablesOf, type InvariantReport, type StoreClients, type StoreSnapshot } from '../invariants';
 import { STAGE, startProjectCloud } from '../localCloud';
 import { readPackagedTemplate, STACKS } from '../stacks';
@@ -165,8 +166,7 @@ const watchOrders = (clients: StoreClients, stage: string) => {
 
 /** Whether every consumer queue is empty (DLQs aside): nothing visible, in flight or delayed. */
 const queuesEmpty = async (clients: StoreClients): Promise<boolean> => {
-  const { QueueUrls = [] } = await clients.sqs.send(new ListQueuesCommand({ MaxResults: 1000 }));
-  for (const url of QueueUrls.filter((candidate) => !isDeadLetterQueueName(candidate.slice(candidate.lastIndexOf('/') + 1)))) {
+  for (const url of (await listQueueUrls(clients.sqs)).filter((candidate) => !isDeadLetterQueueName(queueNameOf(candidate)))) {
     const { Attributes = {} } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }));
     const count = (['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const).reduce(
       (sum, name) => sum + Number(Attributes[name] ?? 0),
