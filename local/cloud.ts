@@ -40,11 +40,6 @@ export interface LocalCloudOptions {
   retryIntervalMs?: number;
   /** Function output and local cloud notices; defaults to stdout. */
   log?: (source: string, line: string) => void;
-  /**
-   * Start one execution environment per function before resolving (see {@link LambdaRuntime.prewarm}), so
-   * the first requests do not pay cold starts. Default true; `LOCAL_CLOUD_PREWARM=0` turns it off.
-   */
-  prewarm?: boolean;
 }
 
 export interface LocalCloud {
@@ -408,7 +403,9 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
     exports = { ...exports, ...localExports(template, resolver) };
   }
 
-  if (options.prewarm ?? process.env.LOCAL_CLOUD_PREWARM !== '0') {
+  // One execution environment per function before resolving (see LambdaRuntime.prewarm), so the first
+  // requests do not pay cold starts; `LOCAL_CLOUD_PREWARM=0` turns it off.
+  if (process.env.LOCAL_CLOUD_PREWARM !== '0') {
     const warmingSince = Date.now();
     await lambda.prewarm();
     trace('lambda', 'pre-warmed every function', { ms: Date.now() - warmingSince });

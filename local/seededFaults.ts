@@ -75,11 +75,8 @@ export interface SeededFaultPlan extends FaultPlan {
   setEnabled(enabled: boolean): void;
 }
 
-/**
- * 32-bit string hash (FNV-1a, then murmur3's finaliser to spread nearby seeds apart).
- * @internal
- */
-export const hashSeed = (text: string): number => {
+/** 32-bit string hash (FNV-1a, then murmur3's finaliser to spread nearby seeds apart). */
+const hashSeed = (text: string): number => {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

@@ -565,8 +565,22 @@ const readValidationCache = (file: string): Set<string> => {
   }
 };
 
+/** Each cache file as this process first read it (plus what it added since): read once, not once per definition. */
+const loadedValidationCaches = new Map<string, Set<string>>();
+
+const knownValid = (file: string): Set<string> => {
+  let hashes = loadedValidationCaches.get(file);
+  if (!hashes) {
+    hashes = readValidationCache(file);
+    loadedValidationCaches.set(file, hashes);
+  }
+  return hashes;
+};
+
 const rememberValid = (file: string, hash: string): void => {
+  knownValid(file).add(hash);
   try {
+    // Read again before writing: another local cloud may have added hashes since.
     const hashes = readValidationCache(file);
     hashes.add(hash);
     mkdirSync(path.dirname(file), { recursive: true });
@@ -582,8 +596,8 @@ const rememberValid = (file: string, hash: string): void => {
 /** The interpreter's own validation, so a definition it would refuse to run fails at creation. */
 const validate = (canonical: string, cacheFile: string | undefined): void => {
   if (validDefinitions.has(canonical)) return;
-  const hash = cacheFile === undefined ? undefined : definitionHash(canonical);
-  if (cacheFile !== undefined && hash !== undefined && readValidationCache(cacheFile).has(hash)) {
+  const cached = cacheFile === undefined ? undefined : { file: cacheFile, hash: definitionHash(canonical) };
+  if (cached && knownValid(cached.file).has(cached.hash)) {
     validDefinitions.add(canonical);
     return;
   }
@@ -593,7 +607,7 @@ const validate = (canonical: string, cacheFile: string | undefined): void => {
     throw new AwsServiceError('InvalidDefinition', `Invalid State Machine Definition: '${errorMessage(error)}'`);
   }
   validDefinitions.add(canonical);
-  if (cacheFile !== undefined && hash !== undefined) rememberValid(cacheFile, hash);
+  if (cached) rememberValid(cached.file, cached.hash);
 };
 
 const parseDefinition = (definition: object | string): StateMachineDefinition => {
