@@ -1,3 +1,4 @@
+import { hashString, mulberry32 } from '#shared/random';
 import type { DeliveryContext, FaultPlan } from './faults';
 
 /**
@@ -75,23 +76,8 @@ export interface SeededFaultPlan extends FaultPlan {
   setEnabled(enabled: boolean): void;
 }
 
-/** 32-bit string hash (FNV-1a, then murmur3's finaliser to spread nearby seeds apart). */
-const hashSeed = (text: string): number => {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
-};
-
 /**
- * mulberry32: a small, fast PRNG with a 32-bit state, plenty for fault draws; returns floats in [0, 1).
+ * One seeded stream of floats in [0, 1) per (seed, stream) pair: plenty for fault draws.
  *
  * @example
  * ```ts
@@ -99,16 +85,7 @@ const hashSeed = (text: string): number => {
  * const scenario = random() < 0.1 ? 'declined' : 'success';
  * ```
  */
-export const seededRandom = (seed: number | string, stream = ''): (() => number) => {
-  let state = hashSeed(`${String(seed)}|${stream}`);
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+export const seededRandom = (seed: number | string, stream = ''): (() => number) => mulberry32(hashString(`${String(seed)}|${stream}`));
 
 const rate = (name: string, value: number | undefined): number => {
   const resolved = value ?? 0;

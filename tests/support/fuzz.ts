@@ -1,8 +1,9 @@
 /**
- * A small seeded generator for fuzz tests, with no dependency: the same seed always yields the same cases, so
- * a failure found once is found again, on any machine, and its report carries what is needed to replay it.
- * The generator (mulberry32) spreads cases well enough for testing; it is not for anything secret.
+ * A small seeded generator for fuzz tests: the same seed always yields the same cases, so a failure found once
+ * is found again, on any machine, and its report carries what is needed to replay it. The numbers come from
+ * `#shared/random` (mulberry32), which spreads cases well enough for testing; it is not for anything secret.
  */
+import { mulberry32 } from '#shared/random';
 
 export interface Random {
   /** The seed this generator started from. */
@@ -29,15 +30,7 @@ export interface Random {
  * ```
  */
 export const seededRandom = (seed: number): Random => {
-  let state = seed >>> 0;
-  const next = () => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = mulberry32(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => {
     if (items.length === 0) throw new Error('pick: nothing to pick from');

@@ -1,5 +1,6 @@
 import type { Money } from '#shared/contracts';
 import { PermanentError } from '#shared/errors';
+import { hashString } from '#shared/random';
 import type { DeclineReason, ProviderChargeRequest } from './paymentProvider';
 
 /**
@@ -58,23 +59,8 @@ export const injectedFailure = (
   return draw < rules.transientFailureRate / 2 ? 'reply-lost' : 'unavailable';
 };
 
-/**
- * A number in [0, 1) that depends only on `seed` (FNV-1a, then the murmur3 finaliser so that seeds differing
- * in one character land far apart).
- */
-export const seededUnit = (seed: string): number => {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) {
-    hash ^= seed.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return (hash >>> 0) / 2 ** 32;
-};
+/** A number in [0, 1) that depends only on `seed`. */
+export const seededUnit = (seed: string): number => hashString(seed) / 2 ** 32;
 
 /** A key reused with other parameters: the provider refuses it, as real payment APIs do. */
 export class IdempotencyKeyReusedError extends PermanentError {}
