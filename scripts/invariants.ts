@@ -3,7 +3,7 @@
  * the simulated provider's ledger, the SQS queues and DLQs, the Step Functions executions — never against
  * logs. `readStores` takes a snapshot through the real AWS SDK clients (any endpoint that speaks AWS: the
  * local cloud's edge, or a deployed stage); `findViolations` is pure, so every rule is unit-tested on
- * hand-made snapshots; `checkInvariants` is both.
+ * hand-made snapshots.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -583,15 +583,3 @@ export const readStores = async (clients: StoreClients, stage = 'dev'): Promise<
     unreadable,
   };
 };
-
-/**
- * Reads the stores and checks every invariant.
- *
- * @example
- * ```ts
- * const report = await checkInvariants(storeClients(cloud.edgeUrl), { initialStock: { 'ceramic-cup': 1000 } });
- * for (const violation of report.violations) console.log(violation.invariant, violation.subject, violation.detail);
- * ```
- */
-export const checkInvariants = async (clients: StoreClients, expectations: Expectations, stage = 'dev'): Promise<InvariantReport> =>
-  findViolations(await readStores(clients, stage), expectations);
