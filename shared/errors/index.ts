@@ -1,7 +1,10 @@
+import { isRetryableByTrait, isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+
 /**
  * The project's failure taxonomy. Business outcomes (declined, out of stock, duplicate) are values, never
  * errors; these classes are for failures only, and their `name` is API: Step Functions `Retry`/`Catch`
- * match it in `ErrorEquals`, and SQS consumers use {@link isTransient} to choose retry or DLQ.
+ * match it in `ErrorEquals`, and SQS consumers retry or dead-letter on `transient`. Everything else that is
+ * thrown is turned into one of them by {@link classifyError}, at the task and consumer boundary only.
  *
  * @example
  * ```ts
@@ -49,9 +52,49 @@ export class PublishError extends TransientError {
   }
 }
 
+/** What the SDK's retry strategy reads off an error; present on every AWS SDK v3 exception. */
+interface SdkErrorShape {
+  name: string;
+  message: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: { throttling?: boolean };
+  $fault?: 'client' | 'server';
+}
+
 /**
- * Unknown errors (SDK throttling, network resets, bugs) count as transient: retrying a permanent fault
- * costs a few receives before the DLQ, while dropping a transient one would lose the event.
+ * Whether a later attempt may succeed, decided as the AWS SDK's own retry strategy decides it (the same
+ * functions from `@smithy/core/retry`): throttling (`ThrottlingException`, `ProvisionedThroughputExceededException`,
+ * HTTP 429…), errors the service model marks retryable, HTTP 5xx, timeouts and network resets (`ECONNRESET`,
+ * also as the `cause` of another error). Everything else is not: a validation or access error, a missing
+ * resource, and a bug (a `TypeError`) fail the same way however often they are tried.
  */
-export const isTransient = (error: unknown): boolean =>
-  !(error instanceof ApplicationError) || error.transient;
+const isWorthRetrying = (error: SdkErrorShape): boolean =>
+  isThrottlingError(error) || isTransientError(error) || isServerError(error) || isRetryableByTrait(error);
+
+const asSdkError = (error: unknown): SdkErrorShape =>
+  error instanceof Error ? error : { name: 'NonErrorThrown', message: String(error) };
+
+/**
+ * The one place that decides whether a failure is worth retrying. Our own errors keep their class (and
+ * `name`, which workflows match); anything else (an AWS SDK exception, a network error, a bug) becomes a
+ * {@link TransientError} or a {@link PermanentError} named after the original, which stays as `cause`. The
+ * task and consumer wrappers (`#shared/tasks`, `#shared/middlewares`) call it; adapters let SDK errors through.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.send(new PutItemCommand(input));
+ * } catch (error) {
+ *   throw classifyError(error); // ThrottlingException → TransientError, AccessDeniedException → PermanentError
+ * }
+ * ```
+ */
+export const classifyError = (error: unknown): ApplicationError => {
+  if (error instanceof ApplicationError) return error;
+  const sdkError = asSdkError(error);
+  const status = sdkError.$metadata?.httpStatusCode;
+  const description = `${sdkError.name}${status === undefined ? '' : ` (HTTP ${status})`}: ${sdkError.message}`;
+  return isWorthRetrying(sdkError)
+    ? new TransientError(description, { cause: error })
+    : new PermanentError(description, { cause: error });
+};

@@ -4,7 +4,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseEvent, type EventContract, type EventOf } from '#shared/contracts';
-import { InvalidEventError, isTransient } from '#shared/errors';
+import { classifyError, InvalidEventError } from '#shared/errors';
 import type { Logger, Tracer } from '#shared/logging';
 import { captureInvocation } from '#shared/runtime';
 import type { DeadLetterPort } from './deadLetters';
@@ -29,8 +29,9 @@ export interface ConsumeEventsOptions<C extends readonly EventContract[]> {
 
 /**
  * A Lambda handler for an SQS queue of EventBridge events. Per record: validate against the contracts,
- * call `handle`, and sort failures. An invalid event or a permanent error goes to the DLQ at once with its
- * reason; a transient error is reported as a partial batch failure so SQS redelivers only that record,
+ * call `handle`, and sort failures ({@link classifyError} decides, for SDK and network errors too). An invalid
+ * event or a permanent error goes to the DLQ at once with its reason; a transient error (a throttle, a 5xx, a
+ * network reset) is reported as a partial batch failure so SQS redelivers only that record,
  * until its last receive, when it is dead-lettered with its reason. One bad message never blocks the queue.
  *
  * @example
@@ -66,7 +67,7 @@ export const consumeEvents = <const C extends readonly EventContract[]>({
     try {
       event = parseEvent(contracts, parseBody(record.body));
     } catch (error) {
-      await deadLetter(asError(error), recordLogger);
+      await deadLetter(classifyError(error), recordLogger);
       return;
     }
 
@@ -79,10 +80,11 @@ export const consumeEvents = <const C extends readonly EventContract[]>({
     });
     try {
       await handle(event, { logger: eventLogger, now });
-    } catch (error) {
+    } catch (thrown) {
+      const error = classifyError(thrown);
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
-      if (!isTransient(error) || receiveCount >= maxReceiveCount) {
-        await deadLetter(asError(error), eventLogger);
+      if (!error.transient || receiveCount >= maxReceiveCount) {
+        await deadLetter(error, eventLogger);
         return;
       }
       eventLogger.warn('transient failure; SQS will redeliver', { error, receiveCount });

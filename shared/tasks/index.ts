@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod';
-import { PermanentError } from '#shared/errors';
+import { classifyError, PermanentError } from '#shared/errors';
 import type { Logger, Tracer } from '#shared/logging';
 import { captureInvocation } from '#shared/runtime';
 
@@ -17,8 +17,11 @@ export interface TaskContext {
 
 /**
  * A Lambda handler for a Step Functions Task state: validates the input (`InvalidTaskInputError`, which the
- * workflow does not retry), logs with the correlation id, traces, and lets typed errors through so the
- * workflow's `Retry` (TransientError) and `Catch` (PermanentError) can match their `name`.
+ * workflow does not retry), logs with the correlation id, traces, and decides what a failure is: our typed
+ * errors pass through, and anything else (an SDK throttle, a 5xx, a network reset, an access error, a bug)
+ * becomes a TransientError or a PermanentError ({@link classifyError}). Step Functions matches error names
+ * exactly, so this is what lets one `Retry` on TransientError (services/common.yml `transientErrors`) cover
+ * every AWS call a task makes, and a `Catch` or a failed, alarmed execution take the rest.
  *
  * @example
  * ```ts
@@ -48,7 +51,15 @@ export const taskHandler = <TInput extends { orderId: string }, TOutput>({
       throw error;
     }
     const taskLogger = logger.createChild({ persistentKeys: { correlationId: parsed.data.orderId } });
-    return handle(parsed.data, { logger: taskLogger, now });
+    try {
+      return await handle(parsed.data, { logger: taskLogger, now });
+    } catch (thrown) {
+      const error = classifyError(thrown);
+      // Logged here, once, with the order id: the workflow that handles it (Retry, Catch or a failed,
+      // alarmed execution) sees only the name and the message.
+      taskLogger[error.transient ? 'warn' : 'error']('task failed', { error, transient: error.transient });
+      throw error;
+    }
   })
     .use(captureInvocation())
     .use(injectLambdaContext(logger))

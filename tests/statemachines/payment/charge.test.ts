@@ -213,6 +213,35 @@ describe('charge workflow', () => {
     expect(payment.events(orderId)).toHaveLength(1);
   });
 
+  it('refunds a charge that lands after the refund found nothing, when its attempt was still in flight as the workflow gave up', async () => {
+    // The first charge attempt times out on the client side (Lambda.ClientExecutionTimeoutException) while its
+    // invocation runs on; the retries meet a provider that is down, the charge is recorded FAILED, the order
+    // is cancelled and the refund finds nothing under the charge key. Only then does the first attempt land.
+    const orderId = newOrderId('lateattempt');
+    const input = chargeInput(orderId, 'cus_flaky3_late');
+    let inFlight: (() => Promise<unknown>) | undefined;
+    const chargeRun = payment.charge(input, {
+      chargePayment: {
+        before: (invocation) => {
+          if (invocation > 1) return Promise.resolve();
+          inFlight = () => payment.provider.charge({ idempotencyKey: `${orderId}:charge`, customerId: input.customerId, amount: input.amount, orderId });
+          return Promise.reject(Object.assign(new Error('the invoke timed out on the client'), { name: 'Lambda.ClientExecutionTimeoutException' }));
+        },
+      },
+    });
+    await chargeRun.result;
+    expect(await payment.record(orderId)).toMatchObject({ status: 'FAILED' });
+    const refundRun = payment.refund(refundInput(orderId));
+    await refundRun.result;
+    expect(refundRun.statesEntered()).toContain('NothingWasCharged');
+
+    const late = await inFlight?.().catch((error: unknown) => error);
+
+    expect(late).toMatchObject({ name: 'ChargeReversedError' });
+    expect(await payment.ledger(orderId)).toEqual([expect.objectContaining({ outcome: 'succeeded', refundId: anyString })]);
+    await assertPaymentInvariants(payment, orderId, { cancelled: true });
+  });
+
   it('fails the execution when a task input breaks its schema', async () => {
     const run = payment.charge({ ...chargeInput(newOrderId('invalid')), orderId: 'not-an-order' });
 

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PermanentError, TransientError } from '#shared/errors';
 import type { Tracer } from '#shared/logging';
 
 let shared: DynamoDBDocumentClient | undefined;
@@ -21,36 +20,16 @@ export const documentClientFromEnv = (tracer?: Tracer): DynamoDBDocumentClient =
 
 export const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
 
-/** Failures no retry can fix: a missing table, a malformed request, a denied action. */
-const PERMANENT = new Set(['ValidationException', 'ResourceNotFoundException', 'AccessDeniedException', 'SerializationException']);
-
 /**
- * A DynamoDB failure as the project's typed error. Step Functions matches `Retry` on the error's `name`, so
- * the SDK's own names (`ThrottlingException`, a socket reset) would slip past it: anything not known to be
- * permanent is a TransientError, as for SQS consumers (`isTransient`).
+ * Runs a conditional write: true if it applied, false if its condition did not hold. Any other failure goes up
+ * as the SDK raised it; whether it is worth retrying is decided once, at the task boundary (`#shared/tasks`).
  */
-export const storeFailure = (error: unknown, action: string): Error => {
-  const name = error instanceof Error ? error.name : 'UnknownError';
-  const message = `${action} failed: ${name}${error instanceof Error ? `: ${error.message}` : ''}`;
-  return PERMANENT.has(name) ? new PermanentError(message, { cause: error }) : new TransientError(message, { cause: error });
-};
-
-/** Runs a conditional write: true if it applied, false if its condition did not hold. Other failures are typed. */
-export const writeIf = async (action: string, write: () => Promise<unknown>): Promise<boolean> => {
+export const writeIf = async (write: () => Promise<unknown>): Promise<boolean> => {
   try {
     await write();
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
-    throw storeFailure(error, action);
-  }
-};
-
-/** Runs any other call, typing its failures. */
-export const call = async <T>(action: string, run: () => Promise<T>): Promise<T> => {
-  try {
-    return await run();
-  } catch (error) {
-    throw storeFailure(error, action);
+    throw error;
   }
 };

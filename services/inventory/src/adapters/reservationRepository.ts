@@ -11,7 +11,7 @@ import {
   type ReservationLine,
   type ReservationRepository,
 } from '../domain/reservation';
-import { call, documentClientFromEnv, writeIf } from './documentClient';
+import { documentClientFromEnv, writeIf } from './documentClient';
 
 /**
  * One item collection per order: the reservation itself under `sk = RESERVATION`, a line per SKU under
@@ -96,9 +96,7 @@ export const createReservationRepository = ({
   tableName: string;
 }): ReservationRepository => {
   const readHeader = async (orderId: string): Promise<Reservation | undefined> => {
-    const { Item } = await call(`reading the reservation of ${orderId}`, () =>
-      client.send(new GetCommand({ TableName: tableName, Key: headerKey(orderId), ConsistentRead: true })),
-    );
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: headerKey(orderId), ConsistentRead: true }));
     return Item && parse(reservationRecord, Item, `reservation of ${orderId}`);
   };
   const requireHeader = async (orderId: string): Promise<Reservation> => {
@@ -107,16 +105,14 @@ export const createReservationRepository = ({
     return reservation;
   };
   const readLine = async (orderId: string, sku: string): Promise<ReservationLine | undefined> => {
-    const { Item } = await call(`reading line ${sku} of ${orderId}`, () =>
-      client.send(new GetCommand({ TableName: tableName, Key: lineKey(orderId, sku), ConsistentRead: true })),
-    );
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: lineKey(orderId, sku), ConsistentRead: true }));
     return Item && parse(lineRecord, Item, `line ${sku} of ${orderId}`);
   };
 
   return {
     async begin({ orderId, lines, causationId, startedAt }) {
       const reservation: Reservation = { orderId, status: 'RESERVING', lines, causationId, startedAt };
-      const created = await writeIf(`beginning the reservation of ${orderId}`, () =>
+      const created = await writeIf(() =>
         client.send(
           new PutCommand({
             TableName: tableName,
@@ -135,7 +131,7 @@ export const createReservationRepository = ({
       const timeField = status === 'RESERVED' ? 'reservedAt' : 'failedAt';
       const failure = settlement.status === 'FAILED' ? settlement.failure : undefined;
       let settled: Record<string, unknown> | undefined;
-      const applied = await writeIf(`settling the reservation of ${orderId} as ${status}`, async () => {
+      const applied = await writeIf(async () => {
         settled = (
           await client.send(
           new UpdateCommand({
@@ -162,25 +158,23 @@ export const createReservationRepository = ({
 
     async cancel(orderId, { causationId, cancelledAt }) {
       // No condition: CANCELLED may overwrite any status, and writing it where nothing exists is the tombstone.
-      const { Attributes } = await call(`cancelling the reservation of ${orderId}`, () =>
-        client.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: headerKey(orderId),
-            UpdateExpression:
-              'SET #status = :cancelled, #cancelledAt = if_not_exists(#cancelledAt, :at), #cancelledBy = if_not_exists(#cancelledBy, :by)',
-            ExpressionAttributeNames: { '#status': 'status', '#cancelledAt': 'cancelledAt', '#cancelledBy': 'cancelledBy' },
-            ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':at': cancelledAt, ':by': causationId },
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: headerKey(orderId),
+          UpdateExpression:
+            'SET #status = :cancelled, #cancelledAt = if_not_exists(#cancelledAt, :at), #cancelledBy = if_not_exists(#cancelledBy, :by)',
+          ExpressionAttributeNames: { '#status': 'status', '#cancelledAt': 'cancelledAt', '#cancelledBy': 'cancelledBy' },
+          ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':at': cancelledAt, ':by': causationId },
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       return parse(reservationRecord, Attributes ?? {}, `reservation of ${orderId}`);
     },
 
     async createLine({ orderId, sku, quantity }) {
       const line: ReservationLine = { orderId, sku, quantity, status: 'PENDING' };
-      const created = await writeIf(`recording line ${sku} of ${orderId}`, () =>
+      const created = await writeIf(() =>
         client.send(
           new PutCommand({
             TableName: tableName,
@@ -201,16 +195,14 @@ export const createReservationRepository = ({
       const lines: ReservationLine[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
-        const page = await call(`listing the lines of ${orderId}`, () =>
-          client.send(
-            new QueryCommand({
-              TableName: tableName,
-              KeyConditionExpression: 'orderId = :orderId AND begins_with(sk, :prefix)',
-              ExpressionAttributeValues: { ':orderId': orderId, ':prefix': LINE_PREFIX },
-              ConsistentRead: true,
-              ExclusiveStartKey: startKey,
-            }),
-          ),
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'orderId = :orderId AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':orderId': orderId, ':prefix': LINE_PREFIX },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
         );
         lines.push(...(page.Items ?? []).map((item) => parse(lineRecord, item, `a line of ${orderId}`)));
         startKey = page.LastEvaluatedKey;
@@ -221,7 +213,7 @@ export const createReservationRepository = ({
     moveLine(orderId, sku, move) {
       const required = requiredState(move);
       const set = setAll({ status: move.to, ...lineFields(move) });
-      return writeIf(`moving line ${sku} of ${orderId} to ${move.to}`, () =>
+      return writeIf(() =>
         client.send(
           new UpdateCommand({
             TableName: tableName,

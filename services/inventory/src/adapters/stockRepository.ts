@@ -4,7 +4,7 @@ import { PermanentError, TransientError } from '#shared/errors';
 import type { Tracer } from '#shared/logging';
 import { requireEnv } from '#shared/runtime';
 import type { StockRepository } from '../domain/stock';
-import { call, documentClientFromEnv, writeIf } from './documentClient';
+import { documentClientFromEnv, writeIf } from './documentClient';
 
 /** A stock item as stored: the domain's item plus the ids of the operations in flight (a string set). */
 const stockRecord = z.object({
@@ -29,9 +29,7 @@ const names = { '#sku': 'sku', '#available': 'available', '#pending': 'pendingOp
  */
 export const createStockRepository = ({ client, tableName }: { client: DynamoDBDocumentClient; tableName: string }): StockRepository => {
   const read = async (sku: string) => {
-    const { Item } = await call(`reading stock of ${sku}`, () =>
-      client.send(new GetCommand({ TableName: tableName, Key: { sku }, ConsistentRead: true })),
-    );
+    const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { sku }, ConsistentRead: true }));
     if (!Item) return undefined;
     const parsed = stockRecord.safeParse(Item);
     if (!parsed.success) throw new PermanentError(`stock item ${sku} is malformed: ${parsed.error.message}`);
@@ -40,7 +38,7 @@ export const createStockRepository = ({ client, tableName }: { client: DynamoDBD
 
   return {
     async take(sku, quantity, operationId) {
-      const taken = await writeIf(`taking ${quantity} of ${sku}`, () =>
+      const taken = await writeIf(() =>
         client.send(
           new UpdateCommand({
             TableName: tableName,
@@ -62,7 +60,7 @@ export const createStockRepository = ({ client, tableName }: { client: DynamoDBD
     },
 
     undoTake: (sku, quantity, operationId) =>
-      writeIf(`undoing the take of ${quantity} ${sku}`, () =>
+      writeIf(() =>
         client.send(
           new UpdateCommand({
             TableName: tableName,
@@ -76,7 +74,7 @@ export const createStockRepository = ({ client, tableName }: { client: DynamoDBD
       ),
 
     async putBack(sku, quantity, operationId) {
-      const added = await writeIf(`putting back ${quantity} of ${sku}`, () =>
+      const added = await writeIf(() =>
         client.send(
           new UpdateCommand({
             TableName: tableName,
@@ -96,7 +94,7 @@ export const createStockRepository = ({ client, tableName }: { client: DynamoDBD
 
     async forget(sku, operationId) {
       // A SKU that is gone has nothing to forget: the write's condition keeps it from creating an empty item.
-      await writeIf(`forgetting ${operationId} on ${sku}`, () =>
+      await writeIf(() =>
         client.send(
           new UpdateCommand({
             TableName: tableName,
@@ -118,7 +116,7 @@ export const createStockRepository = ({ client, tableName }: { client: DynamoDBD
     async seed(items, mode) {
       const written: string[] = [];
       for (const item of items) {
-        const put = await writeIf(`seeding ${item.sku}`, () =>
+        const put = await writeIf(() =>
           client.send(
             new PutCommand({
               TableName: tableName,

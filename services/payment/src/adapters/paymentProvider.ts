@@ -9,10 +9,10 @@ import {
   type PaymentProvider,
   type ProviderCharge,
   type ProviderChargeRequest,
-  type ProviderRefund,
 } from '../domain/paymentProvider';
 import {
   assertSameCharge,
+  ChargeReversedError,
   declineReasonFor,
   IdempotencyKeyReusedError,
   injectedFailure,
@@ -21,7 +21,6 @@ import {
   type ProviderRules,
 } from '../domain/simulatedProvider';
 import { documentClientFromEnv, isConditionalCheckFailure } from './dynamoDb';
-import { retryable } from './retryable';
 
 const storedChargeSchema = z.object({
   orderId: z.string(),
@@ -37,13 +36,21 @@ type StoredCharge = z.infer<typeof storedChargeSchema>;
 const storedRefundSchema = z.object({ idempotencyKey: z.string(), refundId: z.string(), refundedAt: z.string() });
 type StoredRefund = z.infer<typeof storedRefundSchema>;
 
-/** One item per idempotency key: its attempt count, and for a charge key the charge and its refund. */
+/**
+ * A refund that found nothing charged under a charge key: whatever lands under that key later is refunded at
+ * once (a provider's "cancel or refund by merchant reference"), so an attempt still in flight cannot take money
+ * after the order gave up on it. `refundId` is minted with the tombstone, so that late refund has a known id.
+ */
+const storedVoidSchema = z.object({ refundKey: z.string(), refundId: z.string(), voidedAt: z.string() });
+
+/** One item per idempotency key: its attempt count, and for a charge key the charge, its refund or its tombstone. */
 const ledgerEntrySchema = z.object({
   idempotencyKey: z.string(),
   operation: z.enum(['charge', 'refund']),
   attempts: z.number().int().nonnegative(),
   charge: storedChargeSchema.optional(),
   refund: storedRefundSchema.optional(),
+  voided: storedVoidSchema.optional(),
 });
 type LedgerEntry = z.infer<typeof ledgerEntrySchema>;
 
@@ -132,6 +139,83 @@ export const createSimulatedProvider = ({
     return stored as NonNullable<LedgerEntry[K]>;
   };
 
+  /**
+   * Lands a new charge under its key, unless another attempt stored first (its answer wins) or a refund voided
+   * the key first: then the charge is stored already refunded, in the same conditional write, and the attempt
+   * is answered {@link ChargeReversedError}. The two conditions make the tombstone and the charge serialise on
+   * the one item: a charge either precedes the void (and the refund refunds it) or follows it (and is reversed).
+   */
+  const landCharge = async (request: ProviderChargeRequest, counted: LedgerEntry): Promise<LedgerEntry> => {
+    const charge = newCharge(request);
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { idempotencyKey: request.idempotencyKey },
+          UpdateExpression: 'SET #charge = :charge',
+          ConditionExpression: 'attribute_exists(idempotencyKey) AND attribute_not_exists(#charge) AND attribute_not_exists(#voided)',
+          ExpressionAttributeNames: { '#charge': 'charge', '#voided': 'voided' },
+          ExpressionAttributeValues: { ':charge': charge },
+        }),
+      );
+      return { ...counted, charge };
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
+    const entry = await readEntry(request.idempotencyKey);
+    if (entry.charge || !entry.voided) return entry;
+    return reverse(request.idempotencyKey, charge, entry.voided);
+  };
+
+  const reverse = async (idempotencyKey: string, charge: StoredCharge, voided: z.infer<typeof storedVoidSchema>): Promise<LedgerEntry> => {
+    const refund: StoredRefund = { idempotencyKey: voided.refundKey, refundId: voided.refundId, refundedAt: now().toISOString() };
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { idempotencyKey },
+          UpdateExpression: charge.outcome === 'succeeded' ? 'SET #charge = :charge, #refund = :refund' : 'SET #charge = :charge',
+          ConditionExpression: 'attribute_not_exists(#charge)',
+          ExpressionAttributeNames: { '#charge': 'charge', ...(charge.outcome === 'succeeded' && { '#refund': 'refund' }) },
+          ExpressionAttributeValues: { ':charge': charge, ...(charge.outcome === 'succeeded' && { ':refund': refund }) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
+    return readEntry(idempotencyKey);
+  };
+
+  /**
+   * Leaves the tombstone on a charge key that holds no charge. Refused when a charge got there first: the
+   * caller then refunds that charge instead.
+   */
+  const voidChargeKey = async (chargeKey: string, refundKey: string): Promise<LedgerEntry> => {
+    const voided = { refundKey, refundId: newId('re'), voidedAt: now().toISOString() };
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { idempotencyKey: chargeKey },
+          // The key may never have reached the provider: the tombstone creates its entry.
+          UpdateExpression: 'SET #operation = if_not_exists(#operation, :charge), #attempts = if_not_exists(#attempts, :zero), #voided = :voided',
+          ConditionExpression: 'attribute_not_exists(#charge) AND attribute_not_exists(#voided)',
+          ExpressionAttributeNames: { '#operation': 'operation', '#attempts': 'attempts', '#charge': 'charge', '#voided': 'voided' },
+          ExpressionAttributeValues: { ':charge': 'charge', ':zero': 0, ':voided': voided },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
+    return readEntry(chargeKey);
+  };
+
+  const readEntry = async (idempotencyKey: string): Promise<LedgerEntry> => {
+    const entry = await read(idempotencyKey);
+    if (!entry) throw new PermanentError(`ledger entry ${idempotencyKey} was written yet cannot be read`);
+    return entry;
+  };
+
   /** The provider's verdict on a key it has not processed yet; the decline rules are the domain's. */
   const newCharge = (request: ProviderChargeRequest): StoredCharge => {
     const { orderId, customerId, amount } = request;
@@ -148,48 +232,54 @@ export const createSimulatedProvider = ({
     new TransientError(`payment provider did not answer in time (attempt ${attempt} of ${key}); it may have acted`);
 
   return {
-    charge: (request) =>
-      retryable(`charging ${request.idempotencyKey}`, async () => {
-        const entry = await countAttempt(request.idempotencyKey, 'charge');
-        const failure = injectedFailure({ ...request, attempt: entry.attempts }, rules);
-        if (failure === 'unavailable') throw failUnavailable(request.idempotencyKey, entry.attempts);
-        const charge = entry.charge ?? (await storeOnce(request.idempotencyKey, 'charge', newCharge(request)));
-        assertSameCharge(charge, request);
-        if (failure === 'reply-lost') throw failReplyLost(request.idempotencyKey, entry.attempts);
-        return toProviderCharge(charge);
-      }),
+    async charge(request) {
+      const counted = await countAttempt(request.idempotencyKey, 'charge');
+      const failure = injectedFailure({ ...request, attempt: counted.attempts }, rules);
+      if (failure === 'unavailable') throw failUnavailable(request.idempotencyKey, counted.attempts);
+      const entry = counted.charge ? counted : await landCharge(request, counted);
+      const charge = entry.charge;
+      if (!charge) throw new PermanentError(`ledger entry ${request.idempotencyKey} holds no charge after landing one`);
+      assertSameCharge(charge, request);
+      if (failure === 'reply-lost') throw failReplyLost(request.idempotencyKey, counted.attempts);
+      // A charge under a voided key is only ever there already refunded; a replay answers as the first attempt was.
+      if (entry.voided && charge.outcome === 'succeeded') {
+        throw new ChargeReversedError(`charge ${request.idempotencyKey} landed after refund ${entry.voided.refundKey} voided it, and was refunded at once`);
+      }
+      return toProviderCharge(charge);
+    },
 
-    refund: (request) =>
-      retryable(`refunding ${request.chargeIdempotencyKey}`, async (): Promise<ProviderRefund> => {
-        const entry = await countAttempt(request.idempotencyKey, 'refund');
-        const charged = await read(request.chargeIdempotencyKey);
-        const failure = injectedFailure(
-          { idempotencyKey: request.idempotencyKey, customerId: charged?.charge?.customerId ?? '', attempt: entry.attempts },
-          rules,
-        );
-        if (failure === 'unavailable') throw failUnavailable(request.idempotencyKey, entry.attempts);
-        let refund: StoredRefund | undefined;
-        switch (refundVerdict(charged ?? {}, request)) {
-          case 'nothing-charged':
-            break;
-          case 'replay':
-            refund = charged?.refund;
-            break;
-          case 'refund':
-            refund = await storeOnce(request.chargeIdempotencyKey, 'refund', {
-              idempotencyKey: request.idempotencyKey,
-              refundId: newId('re'),
-              refundedAt: now().toISOString(),
-            });
-            // A concurrent refund under another key stored first: refuse, as a replay of that one would be wrong.
-            refundVerdict({ ...charged, refund }, request);
-            break;
-        }
-        if (failure === 'reply-lost') throw failReplyLost(request.idempotencyKey, entry.attempts);
-        const charge = charged?.charge;
-        if (!refund || !charge?.paymentId) return { outcome: 'nothing-charged' };
-        return { outcome: 'refunded', refundId: refund.refundId, paymentId: charge.paymentId, amount: charge.amount };
-      }),
+    async refund(request) {
+      const counted = await countAttempt(request.idempotencyKey, 'refund');
+      let charged = await read(request.chargeIdempotencyKey);
+      const failure = injectedFailure(
+        { idempotencyKey: request.idempotencyKey, customerId: charged?.charge?.customerId ?? '', attempt: counted.attempts },
+        rules,
+      );
+      if (failure === 'unavailable') throw failUnavailable(request.idempotencyKey, counted.attempts);
+      // Nothing charged yet may mean a charge attempt still in flight: the tombstone makes it refund itself.
+      if (!charged?.charge && !charged?.voided) charged = await voidChargeKey(request.chargeIdempotencyKey, request.idempotencyKey);
+      let refund: StoredRefund | undefined;
+      switch (refundVerdict(charged, request)) {
+        case 'nothing-charged':
+          break;
+        case 'replay':
+          refund = charged.refund;
+          break;
+        case 'refund':
+          refund = await storeOnce(request.chargeIdempotencyKey, 'refund', {
+            idempotencyKey: request.idempotencyKey,
+            refundId: newId('re'),
+            refundedAt: now().toISOString(),
+          });
+          // A concurrent refund under another key stored first: refuse, as a replay of that one would be wrong.
+          refundVerdict({ ...charged, refund }, request);
+          break;
+      }
+      if (failure === 'reply-lost') throw failReplyLost(request.idempotencyKey, counted.attempts);
+      const charge = charged.charge;
+      if (!refund || !charge?.paymentId) return { outcome: 'nothing-charged' };
+      return { outcome: 'refunded', refundId: refund.refundId, paymentId: charge.paymentId, amount: charge.amount };
+    },
 
     async charges() {
       const charges: LedgerCharge[] = [];

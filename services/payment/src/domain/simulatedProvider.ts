@@ -109,6 +109,12 @@ export const providerRulesFrom = ({
   return { transientFailureRate: rate, amountLimit: limit };
 };
 
+/**
+ * A charge attempt that reached the provider after a refund had voided its key (an attempt still in flight when
+ * the workflow gave up): the provider refunded it at once, so nothing is owed, and the attempt learns it.
+ */
+export class ChargeReversedError extends PermanentError {}
+
 /** A charge refunded under another idempotency key: a second, different refund is refused, never paid twice. */
 export class ChargeAlreadyRefundedError extends PermanentError {}
 
@@ -117,7 +123,7 @@ export class ChargeAlreadyRefundedError extends PermanentError {}
  * retries that never reached the provider); `replay` when this refund key already refunded the charge.
  */
 export const refundVerdict = (
-  { charge, refund }: { charge?: { outcome: 'succeeded' | 'declined' }; refund?: { idempotencyKey: string } },
+  { charge, refund }: { charge?: { outcome: 'succeeded' | 'declined' } | undefined; refund?: { idempotencyKey: string } | undefined },
   request: { idempotencyKey: string; chargeIdempotencyKey: string },
 ): 'nothing-charged' | 'refund' | 'replay' => {
   if (charge?.outcome !== 'succeeded') return 'nothing-charged';

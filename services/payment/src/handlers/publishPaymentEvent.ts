@@ -1,7 +1,6 @@
 import { createLogger, createTracer, type Logger, type Tracer } from '#shared/logging';
-import type { Publisher } from '#shared/publisher';
+import { publisherFromEnv, type Publisher } from '#shared/publisher';
 import { taskHandler } from '#shared/tasks';
-import { eventPublisherFromEnv } from '../adapters/eventPublisher';
 import { paymentFactSchema, publishPaymentEvent } from '../domain/paymentEvents';
 
 export interface PublishPaymentEventDependencies {
@@ -24,4 +23,4 @@ export const makeHandler = ({ publisher, logger, tracer }: PublishPaymentEventDe
   });
 
 const tracer = createTracer('payment');
-export const handler = makeHandler({ publisher: eventPublisherFromEnv(tracer), logger: createLogger('payment'), tracer });
+export const handler = makeHandler({ publisher: publisherFromEnv(tracer), logger: createLogger('payment'), tracer });

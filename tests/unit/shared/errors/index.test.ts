@@ -1,7 +1,15 @@
 import {
+  ConditionalCheckFailedException,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { EventBridgeServiceException } from '@aws-sdk/client-eventbridge';
+import { SFNServiceException } from '@aws-sdk/client-sfn';
+import {
   ApplicationError,
+  classifyError,
   InvalidEventError,
-  isTransient,
   PermanentError,
   PublishError,
   TransientError,
@@ -25,7 +33,7 @@ describe('error classes', () => {
     const error = new PaymentProviderUnavailableError('provider down');
 
     expect(error.name).toBe('PaymentProviderUnavailableError');
-    expect(isTransient(error)).toBe(true);
+    expect(classifyError(error)).toBe(error);
   });
 
   it('keeps the message and the cause when a cause is passed', () => {
@@ -62,21 +70,69 @@ describe('error classes', () => {
   });
 });
 
-describe('isTransient', () => {
+/** An error the SDK raised for a service answer it has no model class for, as it builds them from the wire. */
+const unmodelled = (Exception: typeof EventBridgeServiceException | typeof SFNServiceException, name: string, status: number) =>
+  new Exception({ name, message: `${name} happened`, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+
+const networkError = (code: string) => Object.assign(new Error(`connect ${code}`), { code });
+
+describe('classifyError', () => {
   it.each([
-    [true, 'a TransientError', new TransientError('x')],
-    [true, 'a PublishError', new PublishError('x', [])],
-    [false, 'a PermanentError', new PermanentError('x')],
-    [false, 'an InvalidEventError', new InvalidEventError('x')],
-    [true, 'an unknown Error', new Error('ECONNRESET')],
-    [true, 'an SDK throttling error', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })],
-    [true, 'a thrown string', 'boom'],
-    [true, 'undefined', undefined],
-  ])('returns %p when given %s', (expected, _label, error) => {
-    expect(isTransient(error)).toBe(expected);
+    ['TransientError', new TransientError('x')],
+    ['PublishError', new PublishError('x', [])],
+    ['PermanentError', new PermanentError('x')],
+    ['InvalidEventError', new InvalidEventError('x')],
+  ])('returns our own %s as it is', (_name, error) => {
+    expect(classifyError(error)).toBe(error);
   });
 
-  it('returns true when given a plain object that only looks like a permanent error', () => {
-    expect(isTransient({ name: 'PermanentError', transient: false })).toBe(true);
+  it.each([
+    ['DynamoDB ProvisionedThroughputExceededException', new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: { httpStatusCode: 400 } })],
+    ['DynamoDB ThrottlingException', Object.assign(new ResourceNotFoundException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }), { name: 'ThrottlingException' })],
+    ['DynamoDB InternalServerError', new InternalServerError({ message: 'internal', $metadata: { httpStatusCode: 500 } })],
+    ['EventBridge ThrottlingException', unmodelled(EventBridgeServiceException, 'ThrottlingException', 400)],
+    ['EventBridge InternalException', unmodelled(EventBridgeServiceException, 'InternalException', 500)],
+    ['Step Functions ThrottlingException', unmodelled(SFNServiceException, 'ThrottlingException', 400)],
+    ['an HTTP 503 without a known name', unmodelled(SFNServiceException, 'ServiceUnavailable', 503)],
+    ['an HTTP 429', unmodelled(SFNServiceException, 'TooManyRequests', 429)],
+    ['a connection reset', networkError('ECONNRESET')],
+    ['a refused connection', networkError('ECONNREFUSED')],
+    ['an SDK timeout', Object.assign(new Error('request timed out'), { name: 'TimeoutError' })],
+    ['a failed fetch caused by a reset', new TypeError('fetch failed', { cause: networkError('ECONNRESET') })],
+  ])('makes a TransientError of %s, keeping it as the cause', (_label, error) => {
+    const classified = classifyError(error);
+
+    expect(classified).toBeInstanceOf(TransientError);
+    expect(classified.name).toBe('TransientError');
+    expect(classified.cause).toBe(error);
+    expect(classified.message).toContain(error.name);
+  });
+
+  it.each([
+    ['DynamoDB ResourceNotFoundException', new ResourceNotFoundException({ message: 'no table', $metadata: { httpStatusCode: 400 } })],
+    ['a ConditionalCheckFailedException an adapter did not handle', new ConditionalCheckFailedException({ message: 'failed', $metadata: { httpStatusCode: 400 } })],
+    ['EventBridge AccessDeniedException', unmodelled(EventBridgeServiceException, 'AccessDeniedException', 400)],
+    ['Step Functions ValidationException', unmodelled(SFNServiceException, 'ValidationException', 400)],
+    ['a bug', new TypeError("Cannot read properties of undefined (reading 'orderId')")],
+  ])('makes a PermanentError of %s, which no retry fixes', (_label, error) => {
+    const classified = classifyError(error);
+
+    expect(classified).toBeInstanceOf(PermanentError);
+    expect(classified.name).toBe('PermanentError');
+    expect(classified.cause).toBe(error);
+  });
+
+  it('names the HTTP status of an SDK error in the message, for the DLQ reason and the execution history', () => {
+    expect(classifyError(unmodelled(EventBridgeServiceException, 'ThrottlingException', 400)).message).toBe(
+      'ThrottlingException (HTTP 400): ThrottlingException happened',
+    );
+  });
+
+  it('makes a PermanentError of something thrown that is not an Error', () => {
+    expect(classifyError('boom')).toMatchObject({ name: 'PermanentError', message: 'NonErrorThrown: boom' });
+  });
+
+  it('does not trust a plain object that only looks like one of our errors', () => {
+    expect(classifyError({ name: 'TransientError', transient: true })).toBeInstanceOf(PermanentError);
   });
 });

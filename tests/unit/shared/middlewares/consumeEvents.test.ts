@@ -190,7 +190,7 @@ describe('consumeEvents', () => {
     await invoke(sqsEvent(sqsRecord('m-1', { receiveCount: MAX_RECEIVE_COUNT })));
 
     expect(deadLetters.sent[0]?.error).toBeInstanceOf(Error);
-    expect(deadLetters.sent[0]?.error.message).toBe('plain string');
+    expect(deadLetters.sent[0]?.error.message).toBe('NonErrorThrown: plain string');
   });
 
   it('returns exactly the ids that failed transiently when the batch is mixed', async () => {
@@ -198,7 +198,8 @@ describe('consumeEvents', () => {
       'm-transient': new TransientError('timeout'),
       'm-permanent': new PermanentError('contract breach'),
       'm-last-receive': new TransientError('timeout'),
-      'm-unknown': new Error('ECONNRESET'),
+      'm-network': Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      'm-bug': new TypeError("Cannot read properties of undefined (reading 'orderId')"),
     });
     const { invoke, deadLetters } = setup(handle);
 
@@ -209,14 +210,15 @@ describe('consumeEvents', () => {
         sqsRecord('m-invalid', { body: 'not json' }),
         sqsRecord('m-permanent'),
         sqsRecord('m-last-receive', { receiveCount: MAX_RECEIVE_COUNT }),
-        sqsRecord('m-unknown'),
+        sqsRecord('m-network'),
+        sqsRecord('m-bug'),
         sqsRecord('m-ok-2'),
       ),
     );
 
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-transient' }, { itemIdentifier: 'm-unknown' }] });
-    expect(deadLetters.sent.map((sent) => sent.messageId)).toEqual(['m-invalid', 'm-permanent', 'm-last-receive']);
-    expect(seen).toEqual(['m-ok', 'm-transient', 'm-permanent', 'm-last-receive', 'm-unknown', 'm-ok-2']);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-transient' }, { itemIdentifier: 'm-network' }] });
+    expect(deadLetters.sent.map((sent) => sent.messageId)).toEqual(['m-invalid', 'm-permanent', 'm-last-receive', 'm-bug']);
+    expect(seen).toEqual(['m-ok', 'm-transient', 'm-permanent', 'm-last-receive', 'm-network', 'm-bug', 'm-ok-2']);
   });
 
   it('returns every id as a batch failure instead of throwing when all records fail transiently', async () => {

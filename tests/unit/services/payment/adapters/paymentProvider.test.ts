@@ -187,12 +187,11 @@ describe('createSimulatedProvider failures', () => {
 
   beforeEach(() => dynamo.reset());
 
-  it('throws TransientError when the ledger cannot be reached', async () => {
-    dynamo.on(UpdateCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+  it('lets the SDK error through unchanged when the ledger cannot be reached (the task boundary classifies it)', async () => {
+    const timeout = Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+    dynamo.on(UpdateCommand).rejects(timeout);
 
-    await expect(provider().charge({ idempotencyKey: 'k', customerId: 'cus_42', amount: EUR_58, orderId: 'ord_x' })).rejects.toThrow(
-      TransientError,
-    );
+    await expect(provider().charge({ idempotencyKey: 'k', customerId: 'cus_42', amount: EUR_58, orderId: 'ord_x' })).rejects.toBe(timeout);
   });
 
   it('throws a permanent error when a ledger entry is malformed', async () => {

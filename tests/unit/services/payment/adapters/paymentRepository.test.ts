@@ -2,7 +2,7 @@ import 'aws-sdk-client-mock-jest';
 import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PermanentError, TransientError } from '#shared/errors';
+import { PermanentError } from '#shared/errors';
 import { startDynamo, type LocalDynamo } from '../../../../support/dynalite';
 import { documentClient } from '../../../../../services/payment/src/adapters/dynamoDb';
 import { createPaymentRepository } from '../../../../../services/payment/src/adapters/paymentRepository';
@@ -105,15 +105,11 @@ describe('createPaymentRepository failures', () => {
 
   beforeEach(() => dynamo.reset());
 
-  it('throws TransientError, keeping the cause, when DynamoDB throttles', async () => {
+  it('lets a DynamoDB throttle through unchanged, for the task boundary to classify', async () => {
     const throttled = new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
     dynamo.on(PutCommand).rejects(throttled);
 
-    const error = await repository().create(chargingRecord()).catch((caught: unknown) => caught);
-
-    expect(error).toBeInstanceOf(TransientError);
-    expect((error as Error).name).toBe('TransientError');
-    expect((error as Error).cause).toBe(throttled);
+    await expect(repository().create(chargingRecord())).rejects.toBe(throttled);
   });
 
   it('throws a permanent error when the stored record is malformed', async () => {
