@@ -68,7 +68,16 @@ export interface LambdaRuntimeOptions {
    * by an environment that became free is dropped.
    */
   coldStartConcurrency?: number;
+  /**
+   * Told how each invocation ended, as Lambda's metrics count it: `succeeded` or `failed` (the function threw,
+   * timed out, crashed or failed to initialise) once it reached the function, `throttled` when it was refused
+   * before. A Lambda service error before the function ran (`Lambda.*`) is reported as neither, as on AWS.
+   */
+  onInvocation?: (functionName: string, outcome: InvocationOutcome) => void;
 }
+
+/** How an invocation ended, as Lambda's `Invocations`, `Errors` and `Throttles` metrics count it. */
+export type InvocationOutcome = 'succeeded' | 'failed' | 'throttled';
 
 /**
  * Runs packaged functions the way Lambda does: each execution environment is a worker thread with the
@@ -120,21 +129,38 @@ export class LambdaRuntime implements LambdaInvoker {
   async invoke(functionNameOrArn: string, payload: unknown): Promise<unknown> {
     const registered = this.functions.get(functionNameOrArn.replace(/:(\$LATEST|\d+)$/, ''));
     if (!registered) throw new LambdaFunctionError('ResourceNotFoundException', `Function not found: ${functionNameOrArn}`);
-    const fault = this.faults.invocationFault(registered.definition.name);
-    if (fault === 'throttle') throw new LambdaFunctionError('Lambda.TooManyRequestsException', 'Rate Exceeded. (injected)');
+    const { name } = registered.definition;
+    const fault = this.faults.invocationFault(name);
+    if (fault === 'throttle') {
+      this.options.onInvocation?.(name, 'throttled');
+      throw new LambdaFunctionError('Lambda.TooManyRequestsException', 'Rate Exceeded. (injected)');
+    }
     if (fault === 'transient-error') throw new LambdaFunctionError('Lambda.ServiceException', 'Service error (injected)');
 
     const queuedAt = Date.now();
-    const environment = registered.idle.pop() ?? (await this.waitForEnvironment(registered));
+    let environment: Environment;
+    try {
+      environment = registered.idle.pop() ?? (await this.waitForEnvironment(registered));
+    } catch (error) {
+      // The init error of the environment it landed on is the function's; a stopped runtime is Lambda's.
+      if (!(error instanceof LambdaFunctionError && error.name.startsWith('Lambda.'))) this.options.onInvocation?.(name, 'failed');
+      throw error;
+    }
     const ranAt = Date.now();
     const cold = environment.invocations === 0;
+    let result: unknown;
     try {
-      return await this.run(registered, environment, payload);
+      result = await this.run(registered, environment, payload);
+    } catch (error) {
+      this.options.onInvocation?.(name, 'failed');
+      throw error;
     } finally {
       if (tracing) {
-        trace('lambda', registered.definition.name.replace(/^ordering-/, ''), { waitedMs: ranAt - queuedAt, cold, runMs: Date.now() - ranAt });
+        trace('lambda', name.replace(/^ordering-/, ''), { waitedMs: ranAt - queuedAt, cold, runMs: Date.now() - ranAt });
       }
     }
+    this.options.onInvocation?.(name, 'succeeded');
+    return result;
   }
 
   /**

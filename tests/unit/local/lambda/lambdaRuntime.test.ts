@@ -2,8 +2,9 @@ import fs, { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
+import { NO_FAULTS, type FaultPlan } from '../../../../local/faults';
 import { LambdaFunctionError } from '../../../../local/lambda/invoker';
-import { functionExecArgv, LambdaRuntime, type FunctionDefinition } from '../../../../local/lambda/lambdaRuntime';
+import { functionExecArgv, LambdaRuntime, type FunctionDefinition, type InvocationOutcome } from '../../../../local/lambda/lambdaRuntime';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '000000000000';
@@ -28,6 +29,7 @@ const HANDLERS: Record<string, string> = {
     exports.handler = async (event) => { await new Promise((resolve) => setTimeout(resolve, event.ms)); return { threadId }; };
   `,
   broken: `throw new Error('configuration missing');`,
+  throws: `exports.handler = async () => { throw Object.assign(new Error('card declined by a bug'), { name: 'TypeError' }); };`,
   exits: `
     require('node:fs').appendFileSync(process.env.INIT_LOG, process.env.AWS_LAMBDA_FUNCTION_NAME + '\\n');
     exports.handler = async (event) => { if (event.exit) process.exit(3); return 'ok'; };
@@ -70,7 +72,10 @@ describe('LambdaRuntime', () => {
     ...overrides,
   });
 
-  const runtime = (functions: FunctionDefinition[], options: { maxConcurrency?: number; codeCache?: boolean; coldStartConcurrency?: number } = {}): LambdaRuntime => {
+  const runtime = (
+    functions: FunctionDefinition[],
+    options: { maxConcurrency?: number; codeCache?: boolean; coldStartConcurrency?: number; faults?: FaultPlan; onInvocation?: (name: string, outcome: InvocationOutcome) => void } = {},
+  ): LambdaRuntime => {
     const created = new LambdaRuntime({
       workDir: path.join(dir, 'functions'),
       baseEnvironment: { INIT_LOG: initLog, GREETING: 'base' },
@@ -282,6 +287,38 @@ describe('LambdaRuntime', () => {
     await expect(first.invoke('shared', {})).resolves.toEqual({ handler: 'v1', lib: 'v1' });
     await expect(other?.invoke('shared', {})).resolves.toEqual({ handler: 'v1', lib: 'v1' });
     expect(functionFolder('shared')).toEqual([path.basename(codeDirOf('shared'))]);
+  });
+
+  it('reports each invocation that reached the function as succeeded, or failed when it threw, timed out or failed to initialise', async () => {
+    const outcomes: string[] = [];
+    const lambda = runtime([definition('fine', 'echo'), definition('thrower', 'throws'), definition('slow', 'sleep', { timeoutSeconds: 1 }), definition('broken', 'broken')], {
+      onInvocation: (name, outcome) => outcomes.push(`${name} ${outcome}`),
+    });
+
+    await lambda.invoke('fine', {});
+    await expect(lambda.invoke('thrower', {})).rejects.toMatchObject({ name: 'TypeError' });
+    await expect(lambda.invoke('slow', { ms: 5_000 })).rejects.toMatchObject({ name: 'Sandbox.Timedout' });
+    await expect(lambda.invoke('broken', {})).rejects.toMatchObject({ name: 'Runtime.ImportModuleError' });
+
+    expect(outcomes).toEqual(['fine succeeded', 'thrower failed', 'slow failed', 'broken failed']);
+  });
+
+  it('reports a throttled invocation as throttled, and a Lambda service error before the function ran as nothing', async () => {
+    const outcomes: string[] = [];
+    const fault: { next: ReturnType<FaultPlan['invocationFault']> } = { next: 'throttle' };
+    const lambda = runtime([definition('faulted', 'echo')], {
+      faults: { ...NO_FAULTS, invocationFault: () => fault.next },
+      onInvocation: (name, outcome) => outcomes.push(`${name} ${outcome}`),
+    });
+
+    await expect(lambda.invoke('faulted', {})).rejects.toMatchObject({ name: 'Lambda.TooManyRequestsException' });
+    fault.next = 'transient-error';
+    await expect(lambda.invoke('faulted', {})).rejects.toMatchObject({ name: 'Lambda.ServiceException' });
+    await lambda.stop();
+    fault.next = 'none';
+    await expect(lambda.invoke('faulted', {})).rejects.toMatchObject({ name: 'Lambda.ServiceException' });
+
+    expect(outcomes).toEqual(['faulted throttled']);
   });
 
   it('fails invocations still waiting for an environment when stopped', async () => {
