@@ -1,13 +1,14 @@
 import { hashString, mulberry32 } from '#shared/random';
-import type { DeliveryContext, FaultPlan } from './faults';
+import { NO_API_FAULT, type ApiCall, type ApiFault, type ApiService, type DeliveryContext, type FailedEntry, type FaultPlan } from './faults';
 
 /**
  * A seeded fault plan for chaos runs: at-least-once and unordered EventBridge delivery, Lambda service errors
- * and throttles, SQS visibility timeouts that expire while a message is still being processed — each at a
- * configured rate, each decision drawn from a seeded PRNG, each one counted.
+ * and throttles, SQS visibility timeouts that expire while a message is still being processed, and the
+ * errors AWS's APIs answer with (DynamoDB, PutEvents, Step Functions, SQS) — each at a configured rate, each
+ * decision drawn from a seeded PRNG, each one counted.
  *
- * Determinism: every hook subject (a rule target, a function, a queue) draws from its own stream, seeded by
- * the run's seed and the subject. The same seed therefore gives the same sequence of faults to every subject
+ * Determinism: every hook subject (a rule target, a function, a queue, an API operation on one resource)
+ * draws from its own stream, seeded by the run's seed and the subject. The same seed therefore gives the same sequence of faults to every subject
  * in the same call order, and one subject's traffic never shifts another's draws — which matters locally,
  * where concurrent orders interleave differently from run to run.
  */
@@ -44,6 +45,41 @@ export interface SeededFaultOptions {
   retriedSafely?: (functionName: string) => boolean;
   /** The queues whose receives may expire early; every queue by default. */
   expireVisibilityOn?: (queueArn: string) => boolean;
+  /**
+   * AWS API faults. Each rate is a share of requests (of entries, for `putEventsEntryFailureRate`) and is
+   * drawn once per HTTP request, so every attempt of the SDK's own retries draws again, as on AWS.
+   * DynamoDB: any operation may be throttled (`ThrottlingException`, `ProvisionedThroughputExceededException`)
+   * or fail (`InternalServerError`); a write may land and lose its reply.
+   */
+  dynamodbThrottleRate?: number;
+  dynamodbThroughputExceededRate?: number;
+  dynamodbInternalErrorRate?: number;
+  dynamodbReplyLossRate?: number;
+  /** `PutEvents` throttled as a whole (`ThrottlingException`). */
+  putEventsThrottleRate?: number;
+  /** Share of the entries of a `PutEvents` that fail with `InternalFailure` inside an HTTP 200. */
+  putEventsEntryFailureRate?: number;
+  /** `StartExecution`, `SendTaskSuccess`/`SendTaskFailure` and `SendTaskHeartbeat` throttled (`ThrottlingException`). */
+  sfnThrottleRate?: number;
+  /** `SendMessage`, `DeleteMessage` and their batch forms (the event source mappings' deletes too) throttled (`RequestThrottled`) or failed (`InternalFailure`). */
+  sqsThrottleRate?: number;
+  sqsInternalErrorRate?: number;
+  /** The API calls that may be faulted; every one by default (a run spares its own, by their access key). */
+  apiFaultsOn?: (call: ApiCall) => boolean;
+}
+
+/** One kind of AWS API fault, counted against the requests (or entries) it could have hit. */
+export interface ApiFaultCount {
+  service: ApiService;
+  /** The error code, or what happened instead (`reply lost`, `entries InternalFailure`). */
+  fault: string;
+  injected: number;
+  /** The requests (entries) this fault was decided on: the base of its rate. */
+  base: number;
+  /** What the base counts: `DynamoDB requests`, `DynamoDB writes`, `PutEvents entries`… */
+  of: string;
+  /** Faults by operation (`DeleteMessageBatch (event source mapping)` for the pollers' own deletes). */
+  byOperation: Record<string, number>;
 }
 
 /** Every fault injected so far, by kind, and the Lambda faults by function. */
@@ -66,6 +102,8 @@ export interface FaultStats {
   /** Invocations that were not faulted because nobody would retry them. */
   sparedInvocations: number;
   byFunction: Record<string, { transientErrors: number; throttles: number; lostReplies: number }>;
+  /** AWS API faults, one entry per service and fault, in a fixed order. */
+  api: ApiFaultCount[];
 }
 
 export interface SeededFaultPlan extends FaultPlan {
@@ -91,6 +129,30 @@ const rate = (name: string, value: number | undefined): number => {
   const resolved = value ?? 0;
   if (!(resolved >= 0 && resolved <= 1)) throw new RangeError(`${name} must be between 0 and 1, got ${String(value)}`);
   return resolved;
+};
+
+/** DynamoDB operations that write: a lost reply matters only where the operation changed something. */
+const DYNAMODB_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+const SFN_FAULTED = new Set(['StartExecution', 'SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat']);
+const SQS_FAULTED = new Set(['SendMessage', 'SendMessageBatch', 'DeleteMessage', 'DeleteMessageBatch']);
+
+/** A request-level API fault: the operations it may hit, its rate, and what the call gets. */
+interface RequestFault {
+  count: ApiFaultCount;
+  hits: (operation: string) => boolean;
+  rate: number;
+  outcome: ApiFault;
+}
+
+/** The resource a call is about, so that each (operation, resource) draws from its own stream. */
+const resourceOf = ({ input }: ApiCall): string => {
+  const named = input.TableName ?? input.QueueUrl ?? input.stateMachineArn;
+  if (typeof named === 'string') return named;
+  const entries = Array.isArray(input.Entries) ? (input.Entries as unknown[]) : [];
+  const first = entries[0] as { EventBusName?: unknown } | undefined;
+  if (typeof first?.EventBusName === 'string') return first.EventBusName;
+  if (typeof input.RequestItems === 'object' && input.RequestItems !== null) return Object.keys(input.RequestItems).sort().join(',');
+  return '';
 };
 
 /**
@@ -119,6 +181,8 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
   const visibilityExpirySeconds = Math.max(0, options.visibilityExpirySeconds ?? 0);
   const retriedSafely = options.retriedSafely ?? (() => false);
   const expireVisibilityOn = options.expireVisibilityOn ?? (() => true);
+  const apiFaultsOn = options.apiFaultsOn ?? (() => true);
+  const putEventsEntryFailureRate = rate('putEventsEntryFailureRate', options.putEventsEntryFailureRate);
 
   const streams = new Map<string, () => number>();
   const draw = (hook: string, subject: string): number => {
@@ -145,6 +209,49 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
     lostReplies: 0,
     sparedInvocations: 0,
     byFunction: {},
+    api: [],
+  };
+  const apiCount = (service: ApiService, fault: string, of: string): ApiFaultCount => {
+    const count: ApiFaultCount = { service, fault, injected: 0, base: 0, of, byOperation: {} };
+    stats.api.push(count);
+    return count;
+  };
+  const every = () => true;
+  const requestFaults: Record<ApiService, RequestFault[]> = {
+    dynamodb: [
+      { count: apiCount('dynamodb', 'ThrottlingException', 'DynamoDB requests'), hits: every, rate: rate('dynamodbThrottleRate', options.dynamodbThrottleRate), outcome: { kind: 'error', error: 'ThrottlingException' } },
+      {
+        count: apiCount('dynamodb', 'ProvisionedThroughputExceededException', 'DynamoDB requests'),
+        hits: every,
+        rate: rate('dynamodbThroughputExceededRate', options.dynamodbThroughputExceededRate),
+        outcome: { kind: 'error', error: 'ProvisionedThroughputExceededException' },
+      },
+      { count: apiCount('dynamodb', 'InternalServerError', 'DynamoDB requests'), hits: every, rate: rate('dynamodbInternalErrorRate', options.dynamodbInternalErrorRate), outcome: { kind: 'error', error: 'InternalServerError' } },
+      {
+        count: apiCount('dynamodb', 'reply lost after the write landed', 'DynamoDB writes'),
+        hits: (operation) => DYNAMODB_WRITES.has(operation),
+        rate: rate('dynamodbReplyLossRate', options.dynamodbReplyLossRate),
+        outcome: { kind: 'reply-lost' },
+      },
+    ],
+    events: [
+      { count: apiCount('events', 'PutEvents ThrottlingException', 'PutEvents requests'), hits: (operation) => operation === 'PutEvents', rate: rate('putEventsThrottleRate', options.putEventsThrottleRate), outcome: { kind: 'error', error: 'ThrottlingException' } },
+    ],
+    states: [
+      { count: apiCount('states', 'ThrottlingException', 'StartExecution/SendTask* requests'), hits: (operation) => SFN_FAULTED.has(operation), rate: rate('sfnThrottleRate', options.sfnThrottleRate), outcome: { kind: 'error', error: 'ThrottlingException' } },
+    ],
+    sqs: [
+      { count: apiCount('sqs', 'RequestThrottled', 'SendMessage/DeleteMessage requests'), hits: (operation) => SQS_FAULTED.has(operation), rate: rate('sqsThrottleRate', options.sqsThrottleRate), outcome: { kind: 'error', error: 'RequestThrottled' } },
+      { count: apiCount('sqs', 'InternalFailure', 'SendMessage/DeleteMessage requests'), hits: (operation) => SQS_FAULTED.has(operation), rate: rate('sqsInternalErrorRate', options.sqsInternalErrorRate), outcome: { kind: 'error', error: 'InternalFailure' } },
+    ],
+  };
+  const entryFailures = apiCount('events', 'PutEvents entries InternalFailure', 'PutEvents entries');
+  for (const [service, faults] of Object.entries(requestFaults)) {
+    if (faults.reduce((sum, fault) => sum + fault.rate, 0) > 1) throw new RangeError(`the ${service} API fault rates must not add up to more than 1`);
+  }
+  const injectApiFault = (count: ApiFaultCount, operation: string, times = 1) => {
+    count.injected += times;
+    count.byOperation[operation] = (count.byOperation[operation] ?? 0) + times;
   };
   const countFor = (functionName: string) => (stats.byFunction[functionName] ??= { transientErrors: 0, throttles: 0, lostReplies: 0 });
 
@@ -198,6 +305,37 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
       if (draw('visibility', queueArn) >= visibilityExpiryRate) return undefined;
       stats.visibilityExpiries++;
       return visibilityExpirySeconds;
+    },
+
+    apiFault(call) {
+      if (!enabled || !apiFaultsOn(call)) return NO_API_FAULT;
+      const faults = requestFaults[call.service].filter((fault) => fault.hits(call.operation));
+      const entries = call.service === 'events' && call.operation === 'PutEvents' && Array.isArray(call.input.Entries) ? call.input.Entries.length : 0;
+      if (faults.length === 0 && entries === 0) return NO_API_FAULT;
+      const subject = `${call.service}|${call.operation}|${resourceOf(call)}|${call.caller ?? ''}`;
+      const operation = call.caller ? `${call.operation} (${call.caller.replaceAll('-', ' ')})` : call.operation;
+      // One roll per request, against the bands of the faults this operation may get, in a fixed order.
+      const roll = draw('api', subject);
+      let band = 0;
+      let hit: RequestFault | undefined;
+      for (const fault of faults) {
+        fault.count.base++;
+        if (!hit && roll >= band && roll < band + fault.rate) hit = fault;
+        band += fault.rate;
+      }
+      if (hit) {
+        injectApiFault(hit.count, operation);
+        return hit.outcome;
+      }
+      if (entries === 0) return NO_API_FAULT;
+      entryFailures.base += entries;
+      const failed: FailedEntry[] = [];
+      for (let index = 0; index < entries; index++) {
+        if (draw('api-entry', subject) < putEventsEntryFailureRate) failed.push({ index, errorCode: 'InternalFailure' });
+      }
+      if (failed.length === 0) return NO_API_FAULT;
+      injectApiFault(entryFailures, operation, failed.length);
+      return { kind: 'failed-entries', entries: failed };
     },
 
     replyLost(functionName) {

@@ -1,31 +1,81 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { accessKeyIdOf, apiErrorReply, checkedApiFault } from '../edge/apiFaults';
+import { AwsServiceError, writeAwsError } from '../edge/awsJsonProtocol';
 import { listening } from '../edge/listening';
+import { NO_FAULTS, type ApiCall, type ApiFault, type FaultPlan } from '../faults';
 
 // dynalite ships no types; it is an in-memory DynamoDB-compatible server.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite') as (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server;
 
+/** What dynalite's request listener reads of a request: its headers and a body it listens to. */
+type DynaliteRequest = Readable & { headers: IncomingHttpHeaders; method?: string; url?: string };
+
+/** What dynalite's request listener writes to: a status, headers, and one `end` with the whole body. */
+interface DynaliteResponse {
+  statusCode: number;
+  setHeader(name: string, value: string | number): unknown;
+  end(body?: string): unknown;
+}
+
+type DynaliteHandler = (request: DynaliteRequest, response: DynaliteResponse) => void;
+
+/** The request again, body already read: dynalite reads it as it would the connection's. */
+const replayed = (request: IncomingMessage, body: Buffer): DynaliteRequest =>
+  Object.assign(Readable.from(body.length > 0 ? [body] : []), { headers: request.headers, method: request.method, url: request.url });
+
+/**
+ * A response dynalite writes its answer into that nobody reads: once the operation took effect and its
+ * answer is ready, the connection is destroyed instead, which the SDK sees as a network error.
+ */
+const lostReply = (response: ServerResponse): DynaliteResponse => ({
+  statusCode: 200,
+  setHeader: () => undefined,
+  end: () => response.destroy(),
+});
+
+const parsedInput = (body: Buffer): Record<string, unknown> => {
+  try {
+    const input: unknown = JSON.parse(body.toString('utf8'));
+    return typeof input === 'object' && input !== null && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
+  } catch {
+    return {}; // dynalite answers SerializationException itself
+  }
+};
+
 /** Table properties the local server cannot honour; a template using them is refused or told loudly. */
 const REFUSED_TABLE_PROPERTIES = ['StreamSpecification', 'KinesisStreamSpecification', 'ImportSourceSpecification'];
 
+export interface LocalDynamoOptions {
+  /** Decides, per request that comes through the edge (`handle`), whether DynamoDB answers it with an error or loses its reply. */
+  faults?: FaultPlan;
+}
+
 /**
  * DynamoDB for the local cloud: dynalite in memory (conditional writes, queries, GSIs; no transactions, no
- * TTL, no streams), reachable directly and through the edge port.
+ * TTL, no streams), reachable directly and through the edge port. Requests through the edge go past the
+ * fault plan first; the direct endpoint (`endpoint`, `client`) is the local cloud's own and never faulted.
  */
 export class LocalDynamo {
   private server: Server | undefined;
   /** dynalite's own request listener: the edge hands DynamoDB requests to it without a second HTTP hop. */
-  private handler: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
+  private handler: DynaliteHandler | undefined;
+  private readonly faults: FaultPlan;
   endpoint = '';
   client: DynamoDBClient | undefined;
   /** What was declared but is not enforced locally, for the start-up report. */
   readonly notEnforced: string[] = [];
 
+  constructor(options: LocalDynamoOptions = {}) {
+    this.faults = options.faults ?? NO_FAULTS;
+  }
+
   async start(): Promise<void> {
     this.server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-    this.handler = this.server.listeners('request')[0] as ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
+    this.handler = this.server.listeners('request')[0] as DynaliteHandler | undefined;
     await listening(this.server, 0);
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     this.client = new DynamoDBClient({ endpoint: this.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -55,11 +105,40 @@ export class LocalDynamo {
   /**
    * Serves a DynamoDB request that arrived at the edge port, body unread: dynalite's request listener reads
    * it and answers on the edge's own connection, exactly as its server would, without the proxy's second
-   * HTTP request (which cost as much main-thread time as the operation itself).
+   * HTTP request (which cost as much main-thread time as the operation itself). With a fault plan, the body
+   * is read first so that the plan can decide from the parsed input: DynamoDB's error in its wire shape
+   * instead of the operation, or the operation and then a lost reply.
    */
   handle(request: IncomingMessage, response: ServerResponse): void {
-    if (!this.handler) throw new Error('LocalDynamo is not started');
-    this.handler(request, response);
+    const handler = this.handler;
+    if (!handler) throw new Error('LocalDynamo is not started');
+    // NO_FAULTS never faults: the request goes to dynalite unread, the fast path every test without a plan takes.
+    if (this.faults === NO_FAULTS) {
+      handler(request, response);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('error', () => response.destroy());
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const call: ApiCall = {
+        service: 'dynamodb',
+        operation: String(request.headers['x-amz-target'] ?? '').split('.')[1] ?? '',
+        input: parsedInput(body),
+        accessKeyId: accessKeyIdOf(request.headers),
+      };
+      const contentType = request.headers['content-type'] ?? 'application/x-amz-json-1.0';
+      let fault: ApiFault;
+      try {
+        fault = checkedApiFault(call, this.faults.apiFault(call));
+      } catch (error) {
+        writeAwsError(response, new AwsServiceError('InvalidApiFaultError', error instanceof Error ? error.message : String(error), 500), contentType);
+        return;
+      }
+      if (fault.kind === 'error') writeAwsError(response, AwsServiceError.of(apiErrorReply('dynamodb', fault.error)), contentType);
+      else handler(replayed(request, body), fault.kind === 'reply-lost' ? lostReply(response) : response);
+    });
   }
 
   async stop(): Promise<void> {

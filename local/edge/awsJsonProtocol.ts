@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NO_API_FAULT, NO_FAULTS, type ApiCall, type FaultPlan } from '../faults';
+import { accessKeyIdOf, apiErrorReply, apiTarget, checkedApiFault, InvalidApiFaultError, withFailedEntries, type AwsErrorReply } from './apiFaults';
 
 /**
  * An error the local cloud answers the way AWS does: HTTP 400 (or `statusCode`) with `__type` = the AWS
@@ -15,6 +17,11 @@ export class AwsServiceError extends Error {
   ) {
     super(message);
     this.name = code;
+  }
+
+  /** The error a service answers with, in its wire shape (see `local/edge/apiFaults.ts`). */
+  static of(reply: AwsErrorReply): AwsServiceError {
+    return new AwsServiceError(reply.type, reply.message, reply.status, reply.queryCode);
   }
 }
 
@@ -34,14 +41,29 @@ export const readBody = (request: IncomingMessage): Promise<string> =>
   });
 
 /**
+ * Answers `error` as AWS's JSON protocols do: its status, `__type` and `x-amzn-errortype` carry the code,
+ * and a query-compatible service (SQS) also gets `x-amzn-query-error: <code>;Sender` (`Receiver` for a 5xx,
+ * AWS's split of client and server faults), which the SDK reads first to pick the exception class.
+ */
+export const writeAwsError = (response: ServerResponse, error: AwsServiceError, contentType: string): void => {
+  const headers: Record<string, string> = { 'content-type': contentType, 'x-amzn-errortype': error.code };
+  if (error.queryErrorCode) headers['x-amzn-query-error'] = `${error.queryErrorCode};${error.statusCode >= 500 ? 'Receiver' : 'Sender'}`;
+  response.writeHead(error.statusCode, headers);
+  response.end(JSON.stringify({ __type: error.code, message: error.message }));
+};
+
+/**
  * Serves AWS JSON 1.0/1.1 requests for the given services. Operations the local cloud does not implement
- * answer `UnknownOperationException` naming the operation, never a silent success.
+ * answer `UnknownOperationException` naming the operation, never a silent success. `faults.apiFault` decides,
+ * for each request the services implement, whether AWS answers it with an error instead, loses the reply
+ * after the operation ran, or fails some `PutEvents` entries.
  */
 export const handleAwsJsonRequest = async (
   services: readonly JsonService[],
   target: string,
   body: string,
   response: ServerResponse,
+  faults: FaultPlan = NO_FAULTS,
 ): Promise<void> => {
   const [prefix = '', operation = ''] = target.split('.');
   const contentType = response.req.headers['content-type'] ?? 'application/x-amz-json-1.1';
@@ -58,17 +80,32 @@ export const handleAwsJsonRequest = async (
     } catch {
       throw new AwsServiceError('SerializationException', 'request body is not JSON');
     }
-    const output = (await handler(input)) ?? {};
+    const api = apiTarget(target);
+    const call: ApiCall | undefined = api && { ...api, input, accessKeyId: accessKeyIdOf(response.req.headers) };
+    const fault = call ? checkedApiFault(call, faults.apiFault(call)) : NO_API_FAULT;
+    if (call && fault.kind === 'error') throw AwsServiceError.of(apiErrorReply(call.service, fault.error));
+    if (fault.kind === 'reply-lost') {
+      // Whatever the operation answers, success or error, never reaches the caller: that is the fault.
+      await Promise.resolve()
+        .then(() => handler(input))
+        .catch(() => undefined);
+      // Destroying the socket before a byte of the answer is what a dropped connection looks like to the
+      // SDK: a network error (ECONNRESET), which it retries although the operation took effect.
+      response.destroy();
+      return;
+    }
+    const output = fault.kind === 'failed-entries' ? await withFailedEntries(input, fault.entries, handler) : ((await handler(input)) ?? {});
     response.writeHead(200, { 'content-type': contentType });
     response.end(JSON.stringify(output));
   } catch (error) {
     const failure =
       error instanceof AwsServiceError
         ? error
-        : new AwsServiceError('InternalFailure', error instanceof Error ? error.message : String(error), 500);
-    const headers: Record<string, string> = { 'content-type': contentType, 'x-amzn-errortype': failure.code };
-    if (failure.queryErrorCode) headers['x-amzn-query-error'] = `${failure.queryErrorCode};Sender`;
-    response.writeHead(failure.statusCode, headers);
-    response.end(JSON.stringify({ __type: failure.code, message: failure.message }));
+        : new AwsServiceError(
+            error instanceof InvalidApiFaultError ? error.name : 'InternalFailure',
+            error instanceof Error ? error.message : String(error),
+            500,
+          );
+    writeAwsError(response, failure, contentType);
   }
 };

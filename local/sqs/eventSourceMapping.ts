@@ -1,3 +1,5 @@
+import { apiErrorReply, checkedApiFault } from '../edge/apiFaults';
+import { NO_FAULTS, type FaultPlan } from '../faults';
 import type { LambdaInvoker } from '../lambda/invoker';
 import { trace, tracing } from '../trace';
 import type { MessageAttributeValue, ReceivedMessage, SqsService } from './sqsService';
@@ -26,6 +28,12 @@ export interface EventSourceMappingOptions {
   reportBatchItemFailures?: boolean;
   /** Batches processed at once (Lambda's pollers). */
   concurrency?: number;
+  /**
+   * Asked about every delete of a processed batch (`apiFault`, caller `event-source-mapping`): the poller
+   * calls SQS itself, not through the edge. A delete answered with an error deletes nothing, so the batch
+   * comes back after its visibility timeout and is processed again, as on AWS.
+   */
+  faults?: FaultPlan;
   /** Told about every batch that failed as a whole, and about polls that failed; defaults to stderr. */
   onBatchError?: (error: Error, batch: FailedBatch) => void;
 }
@@ -189,6 +197,8 @@ export const startEventSourceMapping = (options: EventSourceMappingOptions): Eve
   const concurrency = options.concurrency ?? 2;
   validate(options, batchSize, windowSeconds, concurrency);
   const onBatchError = options.onBatchError ?? reportToStderr;
+  const faults = options.faults ?? NO_FAULTS;
+  const queueUrl = sqs.getQueue(queueArn).url;
   const controller = new AbortController();
   const { signal } = controller;
 
@@ -223,10 +233,16 @@ export const startEventSourceMapping = (options: EventSourceMappingOptions): Eve
   const deleteSucceeded = (messages: readonly ReceivedMessage[]) => {
     for (let start = 0; start < messages.length; start += SQS_MAX_RECEIVE) {
       const chunk = messages.slice(start, start + SQS_MAX_RECEIVE);
-      const result = sqs.deleteMessageBatch(
-        queueArn,
-        chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
-      );
+      const entries = chunk.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle }));
+      const call = { service: 'sqs', operation: 'DeleteMessageBatch', input: { QueueUrl: queueUrl, Entries: entries }, caller: 'event-source-mapping' } as const;
+      const fault = checkedApiFault(call, faults.apiFault(call));
+      if (fault.kind === 'error') {
+        const { type, message } = apiErrorReply('sqs', fault.error);
+        report(new Error(`DeleteMessageBatch answered ${fault.error} (${type}: ${message}); the messages come back after their visibility timeout`), chunk);
+        continue;
+      }
+      // A lost reply changes nothing here: the delete took effect, and the poller does not retry it either way.
+      const result = sqs.deleteMessageBatch(queueArn, entries);
       if (result.Failed.length > 0) {
         const failed = result.Failed.map((failure) => chunk[Number(failure.Id)]).filter((message) => message !== undefined);
         report(new Error(`DeleteMessageBatch failed: ${result.Failed.map((failure) => failure.Message).join('; ')}`), failed);

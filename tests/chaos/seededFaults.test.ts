@@ -1,4 +1,5 @@
-import { createSeededFaultPlan, seededRandom, type SeededFaultOptions } from '../../local/seededFaults';
+import { NO_API_FAULT, type ApiCall, type ApiFault } from '../../local/faults';
+import { createSeededFaultPlan, seededRandom, type SeededFaultOptions, type SeededFaultPlan } from '../../local/seededFaults';
 
 const delivery = (detailType: string, rule = 'arn:aws:events:eu-west-1:000000000000:rule/ordering-dev/payment-onOrderPlaced') => ({
   ruleArn: rule,
@@ -197,5 +198,134 @@ describe('createSeededFaultPlan', () => {
     plan.invocationFault('fn');
     expect(before.transientErrors).toBe(0);
     expect(plan.stats().transientErrors).toBe(1);
+  });
+});
+
+const dynamoCall = (operation: string, table = 'ordering-order-dev-orders'): ApiCall => ({ service: 'dynamodb', operation, input: { TableName: table } });
+const putEvents = (entries: number): ApiCall => ({
+  service: 'events',
+  operation: 'PutEvents',
+  input: { Entries: Array.from({ length: entries }, () => ({ EventBusName: 'ordering-dev', Source: 'ordering.order', DetailType: 'OrderPlaced', Detail: '{}' })) },
+});
+const apiCount = (plan: SeededFaultPlan, service: string, fault: string) => plan.stats().api.find((count) => count.service === service && count.fault === fault);
+
+describe('createSeededFaultPlan API faults', () => {
+  it('throttles, fails and loses the replies of about the configured shares of DynamoDB requests, each counted against its base', () => {
+    // Arrange
+    const plan = createSeededFaultPlan({ seed: 11, dynamodbThrottleRate: 0.05, dynamodbThroughputExceededRate: 0.03, dynamodbInternalErrorRate: 0.02, dynamodbReplyLossRate: 0.04 });
+
+    // Act
+    const writes = Array.from({ length: 20_000 }, () => plan.apiFault(dynamoCall('UpdateItem')));
+    const reads = Array.from({ length: 5_000 }, () => plan.apiFault(dynamoCall('GetItem')));
+
+    // Assert
+    const share = (faults: ApiFault[], wanted: ApiFault) => faults.filter((fault) => JSON.stringify(fault) === JSON.stringify(wanted)).length / faults.length;
+    expect(share(writes, { kind: 'error', error: 'ThrottlingException' })).toBeCloseTo(0.05, 2);
+    expect(share(writes, { kind: 'error', error: 'ProvisionedThroughputExceededException' })).toBeCloseTo(0.03, 2);
+    expect(share(writes, { kind: 'error', error: 'InternalServerError' })).toBeCloseTo(0.02, 2);
+    expect(share(writes, { kind: 'reply-lost' })).toBeCloseTo(0.04, 2);
+    expect(reads.some((fault) => fault.kind === 'reply-lost')).toBe(false);
+    expect(apiCount(plan, 'dynamodb', 'ThrottlingException')).toMatchObject({ base: 25_000, of: 'DynamoDB requests' });
+    expect(apiCount(plan, 'dynamodb', 'reply lost after the write landed')).toMatchObject({
+      base: 20_000,
+      of: 'DynamoDB writes',
+      injected: writes.filter((fault) => fault.kind === 'reply-lost').length,
+      byOperation: { UpdateItem: writes.filter((fault) => fault.kind === 'reply-lost').length },
+    });
+  });
+
+  it('fails about the configured share of PutEvents entries, at their own positions, when the request is not throttled', () => {
+    // Arrange
+    const plan = createSeededFaultPlan({ seed: 12, putEventsThrottleRate: 0.1, putEventsEntryFailureRate: 0.2 });
+
+    // Act
+    const faults = Array.from({ length: 5_000 }, () => plan.apiFault(putEvents(4)));
+
+    // Assert
+    const failedEntries = faults.flatMap((fault) => (fault.kind === 'failed-entries' ? fault.entries : []));
+    expect(faults.filter((fault) => fault.kind === 'error').length / faults.length).toBeCloseTo(0.1, 1);
+    expect(new Set(failedEntries.map((entry) => entry.index))).toEqual(new Set([0, 1, 2, 3]));
+    expect(new Set(failedEntries.map((entry) => entry.errorCode))).toEqual(new Set(['InternalFailure']));
+    const entriesDecided = apiCount(plan, 'events', 'PutEvents entries InternalFailure');
+    expect(entriesDecided?.base).toBe(4 * faults.filter((fault) => fault.kind !== 'error').length);
+    expect(failedEntries.length / (entriesDecided?.base ?? 1)).toBeCloseTo(0.2, 1);
+    expect(entriesDecided?.injected).toBe(failedEntries.length);
+  });
+
+  it('throttles only StartExecution and the SendTask* calls of Step Functions', () => {
+    const plan = createSeededFaultPlan({ seed: 13, sfnThrottleRate: 1 });
+
+    const faulted = ['StartExecution', 'SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat', 'DescribeExecution', 'GetExecutionHistory'].map((operation) => [
+      operation,
+      plan.apiFault({ service: 'states', operation, input: { stateMachineArn: 'arn:aws:states:eu-west-1:000000000000:stateMachine:order' } }).kind,
+    ]);
+
+    expect(Object.fromEntries(faulted)).toEqual({
+      StartExecution: 'error',
+      SendTaskSuccess: 'error',
+      SendTaskFailure: 'error',
+      SendTaskHeartbeat: 'error',
+      DescribeExecution: 'none',
+      GetExecutionHistory: 'none',
+    });
+  });
+
+  it('faults only SQS sends and deletes, and counts the event source mappings’ deletes as an operation of their own', () => {
+    // Arrange
+    const plan = createSeededFaultPlan({ seed: 14, sqsThrottleRate: 0.5, sqsInternalErrorRate: 0.5 });
+    const queue = { QueueUrl: 'http://localhost:4566/000000000000/ordering-payment-dev-onOrderPlaced' };
+
+    // Act
+    const receive = plan.apiFault({ service: 'sqs', operation: 'ReceiveMessage', input: queue });
+    const sends = ['SendMessage', 'SendMessageBatch', 'DeleteMessage'].map((operation) => plan.apiFault({ service: 'sqs', operation, input: queue }));
+    const pollerDelete = plan.apiFault({ service: 'sqs', operation: 'DeleteMessageBatch', input: queue, caller: 'event-source-mapping' });
+
+    // Assert
+    expect(receive).toEqual(NO_API_FAULT);
+    expect([...sends, pollerDelete].every((fault) => fault.kind === 'error')).toBe(true);
+    const byOperation = { ...apiCount(plan, 'sqs', 'RequestThrottled')?.byOperation, ...apiCount(plan, 'sqs', 'InternalFailure')?.byOperation };
+    expect(Object.keys(byOperation).sort()).toEqual(['DeleteMessage', 'DeleteMessageBatch (event source mapping)', 'SendMessage', 'SendMessageBatch']);
+  });
+
+  it('never faults a call that apiFaultsOn spares, nor counts it', () => {
+    const plan = createSeededFaultPlan({ seed: 15, dynamodbThrottleRate: 1, apiFaultsOn: (call) => call.accessKeyId !== 'chaos-runner' });
+
+    const spared = plan.apiFault({ ...dynamoCall('Scan'), accessKeyId: 'chaos-runner' });
+    const faulted = plan.apiFault({ ...dynamoCall('Scan'), accessKeyId: 'local' });
+
+    expect(spared).toEqual(NO_API_FAULT);
+    expect(faulted).toEqual({ kind: 'error', error: 'ThrottlingException' });
+    expect(apiCount(plan, 'dynamodb', 'ThrottlingException')).toMatchObject({ base: 1, injected: 1 });
+  });
+
+  it("keeps one table's faults when another table's traffic interleaves differently", () => {
+    // Arrange
+    const options: SeededFaultOptions = { seed: 16, dynamodbThrottleRate: 0.2, dynamodbInternalErrorRate: 0.2 };
+    const alone = createSeededFaultPlan(options);
+    const interleaved = createSeededFaultPlan(options);
+
+    // Act
+    const aloneFaults = Array.from({ length: 100 }, () => alone.apiFault(dynamoCall('PutItem', 'orders')));
+    const interleavedFaults = Array.from({ length: 100 }, (_, i) => {
+      for (let n = 0; n < i % 3; n++) interleaved.apiFault(dynamoCall('PutItem', 'stock'));
+      return interleaved.apiFault(dynamoCall('PutItem', 'orders'));
+    });
+
+    // Assert
+    expect(interleavedFaults).toEqual(aloneFaults);
+  });
+
+  it('injects no API fault while disabled', () => {
+    const plan = createSeededFaultPlan({ seed: 17, dynamodbThrottleRate: 1, putEventsEntryFailureRate: 1 });
+
+    plan.setEnabled(false);
+
+    expect([plan.apiFault(dynamoCall('PutItem')), plan.apiFault(putEvents(3))]).toEqual([NO_API_FAULT, NO_API_FAULT]);
+    expect(plan.stats().api.every((count) => count.base === 0 && count.injected === 0)).toBe(true);
+  });
+
+  it('refuses API fault rates of one service that add up to more than 1', () => {
+    expect(() => createSeededFaultPlan({ seed: 1, dynamodbThrottleRate: 0.6, dynamodbReplyLossRate: 0.6 })).toThrow(/dynamodb/);
+    expect(() => createSeededFaultPlan({ seed: 1, putEventsEntryFailureRate: 2 })).toThrow(/putEventsEntryFailureRate/);
   });
 });

@@ -1,3 +1,4 @@
+import { NO_API_FAULT, NO_FAULTS, type ApiCall, type FaultPlan } from '../../../../local/faults';
 import { LambdaFunctionError, type LambdaInvoker } from '../../../../local/lambda/invoker';
 import {
   InvalidBatchResponseError,
@@ -207,6 +208,32 @@ describe('startEventSourceMapping', () => {
         Attributes: expect.objectContaining({ DeadLetterQueueSourceArn: queue.arn }) as unknown,
       }),
     ]);
+  });
+
+  it('processes a succeeded batch again after its visibility timeout when SQS fails the mapping’s delete', async () => {
+    // Arrange: the first delete is throttled, the next one goes through.
+    const queue = sqs.createQueue('orders', { VisibilityTimeout: 1 });
+    sqs.sendMessage(queue.url, { MessageBody: 'processed twice' });
+    const deletes: ApiCall[] = [];
+    const faults: FaultPlan = {
+      ...NO_FAULTS,
+      apiFault: (call) => {
+        deletes.push(call);
+        return deletes.length === 1 ? { kind: 'error', error: 'RequestThrottled' } : NO_API_FAULT;
+      },
+    };
+
+    // Act
+    const { events } = start(queue.arn, () => undefined, { faults });
+    await eventually(() => events.length === 2 && sqs.depth(queue.arn).total === 0, 4_000);
+
+    // Assert
+    expect(events.map((event) => event.Records[0]?.attributes.ApproximateReceiveCount)).toEqual(['1', '2']);
+    expect(deletes).toEqual([
+      expect.objectContaining({ service: 'sqs', operation: 'DeleteMessageBatch', caller: 'event-source-mapping', input: { QueueUrl: queue.url, Entries: [{ Id: '0', ReceiptHandle: expect.any(String) as unknown }] } }),
+      expect.objectContaining({ operation: 'DeleteMessageBatch', caller: 'event-source-mapping' }),
+    ]);
+    expect(errors.map(({ error }) => error.message)).toEqual([expect.stringContaining('DeleteMessageBatch answered RequestThrottled')]);
   });
 
   it('stops promptly while polling, and waits for the batch in flight', async () => {
