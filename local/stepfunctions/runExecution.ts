@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import './promiseWithResolvers';
 import { ExecutionError, StateMachine, type RunOptions, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { TaskTokens } from './taskTokens';
@@ -27,6 +28,16 @@ export interface RunningExecution {
   /** States entered, retried, caught, failed: what GetExecutionHistory and tests read. */
   events: ExecutionEvent[];
   stop(): void;
+}
+
+/** Where a redriven execution resumes: the top-level state that did not succeed, with the input it received. */
+export interface ResumeAt {
+  stateName: string;
+  input: unknown;
+  /** `$$.Execution.RedriveCount`: 1 for the first redrive. */
+  redriveCount: number;
+  /** `$$.Execution.RedriveTime`. */
+  redriveDate: Date;
 }
 
 type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
@@ -103,6 +114,7 @@ export const runExecution = ({
   taskTokens,
   retryIntervalMs,
   validated = false,
+  resumeAt,
 }: {
   definition: StateMachineDefinition;
   input: unknown;
@@ -117,9 +129,15 @@ export const runExecution = ({
    * created): skips the library's validation, which costs 0.3-1 s per run.
    */
   validated?: boolean;
+  /**
+   * Runs a redrive: from this top-level state with this input, instead of from `StartAt` with `input`.
+   * `input` stays the execution's input (`$$.Execution.Input`), as on AWS.
+   */
+  resumeAt?: ResumeAt;
 }): RunningExecution => {
   const tasks: Record<string, TaskState> = {};
   const prepared = prepareBody(definition, tasks) as StateMachineDefinition;
+  const entry = resumeAt === undefined ? undefined : resumeEntry(prepared, resumeAt);
   const ended = new AbortController();
   const handlers: LocalHandlers = {};
   const retryIntervalOverrides: Record<string, number> = {};
@@ -130,11 +148,21 @@ export const runExecution = ({
 
   const name = executionArn.split(':').pop() ?? '';
   const startTime = new Date().toISOString();
-  const machine = new StateMachine(prepared, { validationOptions: { checkArn: false, noValidate: validated } });
+  // A resumed definition leaves states unreachable from its StartAt, which validation would refuse: it was
+  // validated whole when the state machine was created.
+  const machine = new StateMachine(entry?.definition ?? prepared, { validationOptions: { checkArn: false, noValidate: validated || entry !== undefined } });
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides },
     context: {
-      Execution: { Id: executionArn, Name: name, StartTime: startTime, Input: input as never, RoleArn: '' },
+      Execution: {
+        Id: executionArn,
+        Name: name,
+        StartTime: startTime,
+        Input: input as never,
+        RoleArn: '',
+        RedriveCount: resumeAt?.redriveCount ?? 0,
+        ...(resumeAt && { RedriveTime: resumeAt.redriveDate.toISOString() }),
+      },
       StateMachine: { Id: stateMachineArn, Name: stateMachineArn.split(':').pop() ?? '' },
       Task: { Token: TOKEN_PLACEHOLDER },
     },
@@ -146,6 +174,7 @@ export const runExecution = ({
   const recorded = (async () => {
     for await (const log of execution.eventLogs) {
       const state = 'state' in log ? log.state : undefined;
+      if (entry && state?.name === entry.stateName) continue;
       events.push({
         type: log.type,
         timestamp: log.timestamp,
@@ -246,6 +275,22 @@ const replaceToken = (value: unknown, token: string): unknown => {
     return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, replaceToken(child, token)]));
   }
   return value;
+};
+
+/**
+ * The library always starts at `StartAt` with the run's input, which it also makes `$$.Execution.Input`. A
+ * redrive must resume elsewhere with another input and keep the execution's input in the context, so the
+ * run starts at a Pass state of its own that outputs the resumed state's input and goes there. `Result` is
+ * wrapped because the library ignores a falsy `Result` (null, 0, false, ''). Its events are not reported.
+ */
+const resumeEntry = (definition: StateMachineDefinition, { stateName, input }: ResumeAt): { definition: StateMachineDefinition; stateName: string } => {
+  if (!(stateName in definition.States)) throw new Error(`cannot resume at ${stateName}: no such top-level state`);
+  const entryName = `LocalCloudRedrive-${randomUUID()}`;
+  const entry = { Type: 'Pass', Result: { input }, OutputPath: '$.input', Next: stateName };
+  return {
+    definition: { ...definition, StartAt: entryName, States: { ...definition.States, [entryName]: entry } } as StateMachineDefinition,
+    stateName: entryName,
+  };
 };
 
 /**

@@ -59,16 +59,18 @@ export const stepFunctionsApi = (service: StepFunctionsService): JsonService => 
       ),
     ListExecutions: (input) => {
       if (input.mapRunArn !== undefined) unsupported('mapRunArn (distributed Map runs)');
-      if (input.redriveFilter !== undefined) unsupported('redriveFilter (redrive)');
       return toWire(
         service.listExecutions({
           stateMachineArn: requiredString(input, 'stateMachineArn'),
           statusFilter: optionalString(input, 'statusFilter'),
+          redriveFilter: optionalString(input, 'redriveFilter'),
           maxResults: optionalNumber(input, 'maxResults'),
           nextToken: optionalString(input, 'nextToken'),
         }),
       );
     },
+    RedriveExecution: (input) =>
+      toWire(service.redriveExecution({ executionArn: requiredString(input, 'executionArn'), clientToken: optionalString(input, 'clientToken') })),
     GetExecutionHistory: (input) =>
       toWire(
         service.getExecutionHistory({

@@ -11,6 +11,7 @@ import {
   TaskTokens,
   UnsupportedStateMachineFeatureError,
   type ExecutionEvent,
+  type ResumeAt,
   type RunningExecution,
 } from './runExecution';
 import { TaskTokenClosedError } from './taskTokens';
@@ -18,8 +19,11 @@ import { trace, tracing } from '../trace';
 
 export type StateMachineType = 'STANDARD' | 'EXPRESS';
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+export type RedriveStatus = 'REDRIVABLE' | 'NOT_REDRIVABLE';
+export type RedriveFilter = 'REDRIVEN' | 'NOT_REDRIVEN';
 
-const EXECUTION_STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+const EXECUTION_STATUSES: readonly string[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+const REDRIVE_FILTERS: readonly string[] = ['REDRIVEN', 'NOT_REDRIVEN'];
 
 /** What DescribeStateMachine answers (dates as `Date`; the API layer writes them as epoch seconds). */
 export interface StateMachineDescription {
@@ -48,6 +52,14 @@ export interface ExecutionDescription {
   outputDetails?: { included: true };
   error?: string;
   cause?: string;
+  /** Times it was redriven, 0 until then. STANDARD only, like the three below (EXPRESS executions are not redrivable). */
+  redriveCount?: number;
+  /** When it was last redriven; absent until then. */
+  redriveDate?: Date;
+  /** Whether RedriveExecution would accept it now. */
+  redriveStatus?: RedriveStatus;
+  /** Why not, in AWS's words, when `redriveStatus` is NOT_REDRIVABLE. */
+  redriveStatusReason?: string;
 }
 
 export interface ExecutionListItem {
@@ -57,6 +69,8 @@ export interface ExecutionListItem {
   status: ExecutionStatus;
   startDate: Date;
   stopDate?: Date;
+  redriveCount: number;
+  redriveDate?: Date;
 }
 
 /** One GetExecutionHistory event: `type` plus the one `<camelType>EventDetails` member AWS sets for it. */
@@ -120,6 +134,32 @@ interface StateMachineRecord {
   creationDate: Date;
   /** Every state by name, Map and Parallel bodies included (names are unique across a state machine). */
   states: Map<string, RawState>;
+  startAt: string;
+  /** The states a redrive can resume at: a failure inside a Map or Parallel resumes at the Map or Parallel. */
+  topLevelStates: ReadonlySet<string>;
+}
+
+/** One run of an execution: its start, then one per redrive. What DescribeExecution reports is the latest's. */
+interface Attempt {
+  /** 0 for the start, n for the n-th redrive. */
+  redriveCount: number;
+  /** The start date, or the redrive date. */
+  date: Date;
+  /** The interpreter's clock when it began, for its ExecutionRedriven history event. */
+  timestamp: number;
+  status: ExecutionStatus;
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** Absent until it begins: a redrive begins once the attempt before it has let go of its interpreter. */
+  run?: RunningExecution;
+}
+
+interface RedriveToken {
+  token: string;
+  firstUsedAt: number;
+  redriveDate: Date;
 }
 
 interface ExecutionRecord {
@@ -128,14 +168,11 @@ interface ExecutionRecord {
   machine: StateMachineRecord;
   /** Start order: ListExecutions answers newest first and pages on it. */
   sequence: number;
-  status: ExecutionStatus;
   startDate: Date;
-  stopDate?: Date;
   input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
-  run: RunningExecution;
+  attempts: [Attempt, ...Attempt[]];
+  /** The client tokens of its latest redrives, which answer again without redriving. */
+  redriveTokens: RedriveToken[];
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;
@@ -163,6 +200,18 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
 
+const DAY_MS = 86_400_000;
+/** AWS's redrive eligibility: closed at most 14 days ago, open at most a year, at most 1000 redrives. */
+const REDRIVABLE_PERIOD_MS = 14 * DAY_MS;
+const MAX_EXECUTION_TIME_MS = 365 * DAY_MS;
+const MAX_REDRIVES = 1000;
+/** A redrive appends to the history, which holds 25,000 events: room for ExecutionRedriven and one more. */
+const MAX_HISTORY_EVENTS_TO_REDRIVE = 24_999;
+/** RedriveExecution answers the same for the last 10 client tokens, each for 15 minutes after its first use. */
+const REDRIVE_TOKENS_KEPT = 10;
+const REDRIVE_TOKEN_TTL_MS = 15 * 60_000;
+const CLIENT_TOKEN = /^[!-~]{1,64}$/;
+
 /**
  * The Step Functions control plane of the local cloud: state machines created from the packaged templates,
  * executions run in the background by {@link runExecution} on aws-local-stepfunctions, task-token callbacks,
@@ -175,6 +224,8 @@ const MAX_PAGE_SIZE = 1000;
  * const { executionArn } = sfn.startExecution({ stateMachineArn: arn, name: 'ord_1', input: '{"orderId":"ord_1"}' });
  * await sfn.whenIdle();
  * sfn.describeExecution(executionArn).status; // 'SUCCEEDED'
+ * // or, had it failed: resume it at the state that failed, once what failed is fixed
+ * sfn.redriveExecution({ executionArn, clientToken: 'fix-1234' });
  * ```
  */
 export class StepFunctionsService {
@@ -184,6 +235,7 @@ export class StepFunctionsService {
   /** Runs not yet settled; an aborted run counts until its interpreter has let go of it. */
   private readonly running = new Map<string, Promise<void>>();
   private readonly closedListeners = new Set<(execution: ExecutionDescription) => void>();
+  private readonly redrivenListeners = new Set<(execution: ExecutionDescription) => void>();
   private readonly now: () => number;
   private sequence = 0;
 
@@ -228,6 +280,7 @@ export class StepFunctionsService {
     }
 
     const states = new Map<string, RawState>();
+    // parseDefinition checked that States is an object, which is all checkBody reads.
     checkBody(parsed as unknown as StatesBody, { machine: name, type, states });
     try {
       assertSupportedDefinition(parsed);
@@ -236,7 +289,18 @@ export class StepFunctionsService {
       throw error;
     }
     validate(canonical, this.options.validationCacheFile);
-    this.machines.set(arn, { arn, name, type, canonical, definitionString, roleArn, creationDate: new Date(this.now()), states });
+    this.machines.set(arn, {
+      arn,
+      name,
+      type,
+      canonical,
+      definitionString,
+      roleArn,
+      creationDate: new Date(this.now()),
+      states,
+      startAt: parsed.StartAt,
+      topLevelStates: new Set(Object.keys(parsed.States)),
+    });
     return arn;
   }
 
@@ -295,7 +359,7 @@ export class StepFunctionsService {
     const existing = this.executions.get(executionArn);
     if (existing) {
       // AWS compares the input as given: the same document serialised differently is another input.
-      if (existing.status === 'RUNNING' && existing.input === input) return { executionArn, startDate: existing.startDate };
+      if (latest(existing).status === 'RUNNING' && existing.input === input) return { executionArn, startDate: existing.startDate };
       throw new AwsServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
 
@@ -310,30 +374,67 @@ export class StepFunctionsService {
       retryIntervalMs: this.options.retryIntervalMs,
       validated: true,
     });
+    const attempt: Attempt = { redriveCount: 0, date: new Date(this.now()), timestamp: Date.now(), status: 'RUNNING', run };
     const record: ExecutionRecord = {
       arn: executionArn,
       name,
       machine,
       sequence: ++this.sequence,
-      status: 'RUNNING',
-      startDate: new Date(this.now()),
+      startDate: attempt.date,
       input,
-      run,
+      attempts: [attempt],
+      redriveTokens: [],
     };
     this.executions.set(executionArn, record);
     if (tracing) trace('sfn', `start ${machine.name.replace(/^ordering-/, '')}`, { prepareMs: Date.now() - preparingAt });
-    this.running.set(
-      executionArn,
-      run.result.then(
-        (output: unknown) => this.close(record, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null) }),
-        (error: unknown) => this.close(record, failure(error)),
-      ),
-    );
+    this.running.set(executionArn, this.settle(record, attempt, run));
     return { executionArn, startDate: record.startDate };
   }
 
   describeExecution(executionArn: string): ExecutionDescription {
-    return describe(this.execution(executionArn));
+    const record = this.execution(executionArn);
+    return this.describe(record, latest(record));
+  }
+
+  /**
+   * RedriveExecution: runs a FAILED, TIMED_OUT or ABORTED STANDARD execution again from the top-level state
+   * that did not succeed, with the input that state received; the states before it are not run again. A
+   * failure inside a Map or Parallel state runs that whole state again (AWS re-runs only the failed
+   * iterations or branches). The execution is RUNNING again at once, under the same ARN, with its history
+   * continued after an `ExecutionRedriven` event; its close is reported to `onExecutionClosed` listeners
+   * again. The same `clientToken` within 15 minutes (one of the last 10) answers the same redrive date
+   * without redriving again. Anything else is `ExecutionNotRedrivable`, with DescribeExecution's
+   * `redriveStatusReason` as its message.
+   */
+  redriveExecution({ executionArn, clientToken }: { executionArn: string; clientToken?: string }): { redriveDate: Date } {
+    if (clientToken !== undefined && !CLIENT_TOKEN.test(clientToken)) {
+      throw new AwsServiceError('ValidationException', `Value '${clientToken}' at 'clientToken' failed to satisfy constraint: 1 to 64 printable ASCII characters`);
+    }
+    if (EXECUTION_ARN.exec(executionArn)?.[1] === 'express') {
+      throw new AwsServiceError('ExecutionNotRedrivable', 'Execution of an EXPRESS state machine cannot be redriven');
+    }
+    const record = this.execution(executionArn);
+    const now = this.now();
+    record.redriveTokens = record.redriveTokens.filter((used) => now - used.firstUsedAt < REDRIVE_TOKEN_TTL_MS);
+    const repeated = clientToken === undefined ? undefined : record.redriveTokens.find((used) => used.token === clientToken);
+    if (repeated) return { redriveDate: repeated.redriveDate };
+
+    const previous = latest(record);
+    const reason = this.notRedrivableReason(record, previous);
+    if (reason !== undefined) throw new AwsServiceError('ExecutionNotRedrivable', reason);
+    const attempt: Attempt = { redriveCount: previous.redriveCount + 1, date: new Date(now), timestamp: Date.now(), status: 'RUNNING' };
+    record.attempts.push(attempt);
+    if (clientToken !== undefined) {
+      record.redriveTokens = [...record.redriveTokens, { token: clientToken, firstUsedAt: now, redriveDate: attempt.date }].slice(-REDRIVE_TOKENS_KEPT);
+    }
+    // A stopped attempt is ABORTED at once, but its interpreter lets go a little later; what it ran last is
+    // known only then, and its end must not close the tokens of the attempt after it.
+    const previousRun = this.running.get(record.arn) ?? Promise.resolve();
+    this.running.set(record.arn, previousRun.then(() => this.resume(record, attempt)));
+    if (tracing) trace('sfn', `redrive ${record.machine.name.replace(/^ordering-/, '')}`, { redriveCount: attempt.redriveCount });
+    const description = this.describe(record, attempt);
+    for (const listener of this.redrivenListeners) queueMicrotask(() => listener(description));
+    return { redriveDate: attempt.date };
   }
 
   /**
@@ -342,19 +443,24 @@ export class StepFunctionsService {
    */
   stopExecution({ executionArn, error, cause }: { executionArn: string; error?: string; cause?: string }): { stopDate: Date } {
     const record = this.execution(executionArn);
-    if (record.status === 'RUNNING') this.abort(record, error, cause);
-    return { stopDate: record.stopDate ?? new Date(this.now()) };
+    if (latest(record).status === 'RUNNING') this.abort(record, error, cause);
+    return { stopDate: latest(record).stopDate ?? new Date(this.now()) };
   }
 
-  /** Executions of one state machine, newest first, optionally of one status. */
+  /**
+   * Executions of one state machine, newest first (by start), optionally of one status and only those
+   * redriven (`REDRIVEN`) or never redriven (`NOT_REDRIVEN`).
+   */
   listExecutions({
     stateMachineArn,
     statusFilter,
+    redriveFilter,
     maxResults,
     nextToken,
   }: {
     stateMachineArn: string;
     statusFilter?: string;
+    redriveFilter?: string;
     maxResults?: number;
     nextToken?: string;
   }): { executions: ExecutionListItem[]; nextToken?: string } {
@@ -362,23 +468,39 @@ export class StepFunctionsService {
     if (machine.type === 'EXPRESS') {
       throw new AwsServiceError('StateMachineTypeNotSupported', 'This operation is not supported by this type of state machine');
     }
+    if (statusFilter === 'PENDING_REDRIVE') {
+      // Only Map Run child executions are ever PENDING_REDRIVE; a redriven execution is RUNNING at once.
+      throw new AwsServiceError('ValidationException', 'statusFilter PENDING_REDRIVE requires a mapRunArn, not a stateMachineArn');
+    }
     if (statusFilter !== undefined && !EXECUTION_STATUSES.includes(statusFilter)) {
       throw new AwsServiceError('ValidationException', `Value '${statusFilter}' at 'statusFilter' failed to satisfy constraint`);
     }
+    if (redriveFilter !== undefined && !REDRIVE_FILTERS.includes(redriveFilter)) {
+      throw new AwsServiceError('ValidationException', `Value '${redriveFilter}' at 'redriveFilter' failed to satisfy constraint: REDRIVEN or NOT_REDRIVEN`);
+    }
     const matching = [...this.executions.values()]
-      .filter((record) => record.machine === machine && (statusFilter === undefined || record.status === statusFilter))
+      .filter((record) => {
+        const { status, redriveCount } = latest(record);
+        if (record.machine !== machine || (statusFilter !== undefined && status !== statusFilter)) return false;
+        return redriveFilter === undefined || (redriveFilter === 'REDRIVEN') === redriveCount > 0;
+      })
       .sort((a, b) => b.sequence - a.sequence);
     // The token names the last execution returned, so executions started between pages do not shift them.
     const { items, nextToken: next } = pageAfter(matching, (record) => record.sequence, 'desc', { maxResults, nextToken });
     return {
-      executions: items.map((record) => ({
-        executionArn: record.arn,
-        stateMachineArn: record.machine.arn,
-        name: record.name,
-        status: record.status,
-        startDate: record.startDate,
-        ...(record.stopDate && { stopDate: record.stopDate }),
-      })),
+      executions: items.map((record) => {
+        const attempt = latest(record);
+        return {
+          executionArn: record.arn,
+          stateMachineArn: record.machine.arn,
+          name: record.name,
+          status: attempt.status,
+          startDate: record.startDate,
+          ...(attempt.stopDate && { stopDate: attempt.stopDate }),
+          redriveCount: attempt.redriveCount,
+          ...(attempt.redriveCount > 0 && { redriveDate: attempt.date }),
+        };
+      }),
       ...(next && { nextToken: next }),
     };
   }
@@ -440,7 +562,17 @@ export class StepFunctionsService {
     return () => this.closedListeners.delete(listener);
   }
 
-  /** Executions whose run has not settled yet, those waiting for a task token included. */
+  /**
+   * Calls `listener` for every accepted redrive (not for a repeated client token), with the execution as
+   * it is then: RUNNING, with its new `redriveCount` and `redriveDate`. Returns the function that
+   * unsubscribes it. Its close is reported to `onExecutionClosed` listeners, like the first one.
+   */
+  onExecutionRedriven(listener: (execution: ExecutionDescription) => void): () => void {
+    this.redrivenListeners.add(listener);
+    return () => this.redrivenListeners.delete(listener);
+  }
+
+  /** Executions whose run has not settled yet, those waiting for a task token and those being redriven included. */
   get runningCount(): number {
     return this.running.size;
   }
@@ -456,32 +588,104 @@ export class StepFunctionsService {
   /** Aborts every running execution (closing their task tokens) and waits until their runs have settled. */
   async stop(): Promise<void> {
     for (const record of this.executions.values()) {
-      if (record.status === 'RUNNING') this.abort(record, undefined, 'the local cloud stopped');
+      if (latest(record).status === 'RUNNING') this.abort(record, undefined, 'the local cloud stopped');
     }
     await this.whenIdle();
   }
 
   private abort(record: ExecutionRecord, error: string | undefined, cause: string | undefined): void {
-    record.status = 'ABORTED';
-    record.stopDate = new Date(this.now());
-    record.error = error;
-    record.cause = cause;
+    const attempt = latest(record);
+    attempt.status = 'ABORTED';
+    attempt.stopDate = new Date(this.now());
+    attempt.error = error;
+    attempt.cause = cause;
     this.taskTokens.closeExecution(record.arn);
-    record.run.stop();
+    attempt.run?.stop();
   }
 
-  private close(record: ExecutionRecord, outcome: Pick<ExecutionRecord, 'status' | 'output' | 'error' | 'cause'>): void {
-    this.running.delete(record.arn);
-    if (tracing) trace('sfn', `end ${record.machine.name.replace(/^ordering-/, '')}`, { status: outcome.status, ms: this.now() - record.startDate.getTime() });
-    // StopExecution already closed it: the stop is what AWS reports, whatever the interpreter did next.
-    if (record.status === 'RUNNING') {
-      Object.assign(record, outcome);
-      record.stopDate = new Date(this.now());
+  private settle(record: ExecutionRecord, attempt: Attempt, run: RunningExecution): Promise<void> {
+    return run.result.then(
+      (output: unknown) => this.close(record, attempt, { status: 'SUCCEEDED', output: JSON.stringify(output ?? null) }),
+      (error: unknown) => this.close(record, attempt, failure(error)),
+    );
+  }
+
+  /** Begins a redrive's run, once the attempt before it has settled (see {@link redriveExecution}). */
+  private resume(record: ExecutionRecord, attempt: Attempt): Promise<void> {
+    // Stopped before it began: it ends ABORTED without running anything.
+    if (attempt.status !== 'RUNNING') {
+      this.close(record, attempt);
+      return Promise.resolve();
     }
-    const description = describe(record);
+    let run: RunningExecution;
+    try {
+      run = runExecution({
+        definition: JSON.parse(record.machine.canonical) as StateMachineDefinition,
+        input: JSON.parse(record.input),
+        executionArn: record.arn,
+        stateMachineArn: record.machine.arn,
+        invokeLambda: (functionNameOrArn, payload) => this.options.invoker.invoke(functionNameOrArn, payload),
+        taskTokens: this.taskTokens,
+        retryIntervalMs: this.options.retryIntervalMs,
+        validated: true,
+        resumeAt: { ...resumePoint(record), redriveCount: attempt.redriveCount, redriveDate: attempt.date },
+      });
+    } catch (error) {
+      // Never expected (the definition ran before), but a redrive that cannot begin must still close.
+      this.close(record, attempt, { status: 'FAILED', error: 'States.Runtime', cause: `the local cloud could not redrive: ${errorMessage(error)}` });
+      return Promise.resolve();
+    }
+    attempt.run = run;
+    return this.settle(record, attempt, run);
+  }
+
+  private close(record: ExecutionRecord, attempt: Attempt, outcome?: Pick<Attempt, 'status' | 'output' | 'error' | 'cause'>): void {
+    // A redrive issued before this attempt settled has taken its place among the running.
+    if (attempt === latest(record)) this.running.delete(record.arn);
+    if (tracing) trace('sfn', `end ${record.machine.name.replace(/^ordering-/, '')}`, { status: outcome?.status ?? attempt.status, ms: this.now() - attempt.date.getTime() });
+    // StopExecution already closed it: the stop is what AWS reports, whatever the interpreter did next.
+    if (attempt.status === 'RUNNING' && outcome) {
+      Object.assign(attempt, outcome);
+      attempt.stopDate = new Date(this.now());
+    }
+    const description = this.describe(record, attempt);
     for (const listener of this.closedListeners) {
       queueMicrotask(() => listener(description));
     }
+  }
+
+  private describe(record: ExecutionRecord, attempt: Attempt): ExecutionDescription {
+    const reason = record.machine.type === 'STANDARD' ? this.notRedrivableReason(record, attempt) : undefined;
+    return {
+      executionArn: record.arn,
+      stateMachineArn: record.machine.arn,
+      name: record.name,
+      status: attempt.status,
+      startDate: record.startDate,
+      ...(attempt.stopDate && { stopDate: attempt.stopDate }),
+      input: record.input,
+      inputDetails: { included: true },
+      ...(attempt.output !== undefined && { output: attempt.output, outputDetails: { included: true } }),
+      ...(attempt.error !== undefined && { error: attempt.error }),
+      ...(attempt.cause !== undefined && { cause: attempt.cause }),
+      ...(record.machine.type === 'STANDARD' && {
+        redriveCount: attempt.redriveCount,
+        ...(attempt.redriveCount > 0 && { redriveDate: attempt.date }),
+        redriveStatus: reason === undefined ? 'REDRIVABLE' : 'NOT_REDRIVABLE',
+        ...(reason !== undefined && { redriveStatusReason: reason }),
+      }),
+    };
+  }
+
+  /** Why RedriveExecution would refuse the execution as `attempt` left it (AWS's wording where it has one). */
+  private notRedrivableReason(record: ExecutionRecord, attempt: Attempt): string | undefined {
+    if (attempt.status === 'RUNNING' || attempt.status === 'SUCCEEDED') return `Execution is ${attempt.status} and cannot be redriven`;
+    const now = this.now();
+    if (now - record.startDate.getTime() > MAX_EXECUTION_TIME_MS) return 'Execution has exceeded the max execution time';
+    if (attempt.stopDate && now - attempt.stopDate.getTime() > REDRIVABLE_PERIOD_MS) return 'Execution redrivable period exceeded';
+    if (attempt.redriveCount >= MAX_REDRIVES) return `Execution has been redriven ${MAX_REDRIVES} times, the most allowed`;
+    if (historyFull(record, this.options.region)) return 'Execution history event limit exceeded';
+    return undefined;
   }
 
   private machine(stateMachineArn: string): StateMachineRecord {
@@ -502,22 +706,26 @@ export class StepFunctionsService {
   }
 }
 
-const describe = (record: ExecutionRecord): ExecutionDescription => ({
-  executionArn: record.arn,
-  stateMachineArn: record.machine.arn,
-  name: record.name,
-  status: record.status,
-  startDate: record.startDate,
-  ...(record.stopDate && { stopDate: record.stopDate }),
-  input: record.input,
-  inputDetails: { included: true },
-  ...(record.output !== undefined && { output: record.output, outputDetails: { included: true } }),
-  ...(record.error !== undefined && { error: record.error }),
-  ...(record.cause !== undefined && { cause: record.cause }),
-});
+/** The attempt DescribeExecution reports: the latest. */
+const latest = (record: ExecutionRecord): Attempt => record.attempts.at(-1) ?? record.attempts[0];
+
+/**
+ * Where a redrive resumes: the last top-level state an earlier attempt entered (the one that failed, timed
+ * out or was stopped: the interpreter reports nothing once a run has ended, so no later state can have been
+ * entered), with the input it received then; a failure inside a Map or Parallel state is inside the last one
+ * entered. An execution stopped before it entered any state resumes at `StartAt` with its input.
+ */
+const resumePoint = (record: ExecutionRecord): Pick<ResumeAt, 'stateName' | 'input'> => {
+  const { topLevelStates, startAt } = record.machine;
+  for (const attempt of record.attempts.slice(0, -1).reverse()) {
+    const entered = attempt.run?.events.findLast((event) => event.type === 'StateEntered' && topLevelStates.has(event.stateName ?? ''));
+    if (entered?.stateName !== undefined) return { stateName: entered.stateName, input: entered.input };
+  }
+  return { stateName: startAt, input: JSON.parse(record.input) };
+};
 
 /** How an execution's run rejected, as DescribeExecution reports it. */
-const failure = (error: unknown): Pick<ExecutionRecord, 'status' | 'error' | 'cause'> => {
+const failure = (error: unknown): Pick<Attempt, 'status' | 'error' | 'cause'> => {
   if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
   if (error instanceof ExecutionTimeoutError) {
     return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' };
@@ -702,6 +910,8 @@ const settleToken = (settle: () => void): void => {
  * - `TaskSucceeded.output` is given only when the state has no ResultSelector, ResultPath or OutputPath
  *   (otherwise the raw result is not known);
  * - Map iterations carry the Map state's name, and their index on `MapIterationStarted` only (in start order);
+ * - a redrive appends `ExecutionRedriven` and the events of its run, from the state it resumed at (entered
+ *   again, as a Map or Parallel state is run again whole);
  * - timestamps are the interpreter's clock, not the injectable `now`.
  */
 const toHistoryEvents = (record: ExecutionRecord, region: string): HistoryEvent[] => {
@@ -712,17 +922,45 @@ const toHistoryEvents = (record: ExecutionRecord, region: string): HistoryEvent[
     if (details) event[detailsKey(type)] = details;
     history.push(event);
   };
+  for (const attempt of record.attempts) {
+    if (attempt.redriveCount > 0) push('ExecutionRedriven', attempt.timestamp, { redriveCount: attempt.redriveCount });
+    if (attempt.run) pushRunEvents(push, record, attempt, attempt.run.events, region);
+    // Stopped before its run began.
+    else if (attempt.status === 'ABORTED') push('ExecutionAborted', attempt.timestamp, abortDetails(attempt));
+  }
+  return history;
+};
+
+/**
+ * Whether the history leaves no room for a redrive. Every describe asks, and building the history costs
+ * more than running a short execution, so it is built only when a bound says it could be full: no
+ * interpreter event becomes more than three history events, and an attempt adds at most two of its own.
+ */
+const historyFull = (record: ExecutionRecord, region: string): boolean => {
+  const bound = record.attempts.reduce((count, attempt) => count + 2 + 3 * (attempt.run?.events.length ?? 0), 0);
+  return bound >= MAX_HISTORY_EVENTS_TO_REDRIVE && toHistoryEvents(record, region).length >= MAX_HISTORY_EVENTS_TO_REDRIVE;
+};
+
+const abortDetails = (attempt: Attempt): Record<string, unknown> => ({
+  ...(attempt.error !== undefined && { error: attempt.error }),
+  ...(attempt.cause !== undefined && { cause: attempt.cause }),
+});
+
+const pushRunEvents = (push: Push, record: ExecutionRecord, attempt: Attempt, events: readonly ExecutionEvent[], region: string): void => {
   const caught = new Set<string>();
   const openMaps: string[] = [];
   const iterations = new Map<string, number>();
 
-  for (const event of record.run.events) {
+  for (const event of events) {
     const name = event.stateName;
     const state = name === undefined ? undefined : record.machine.states.get(name);
     const at = event.timestamp;
     switch (event.type) {
       case 'ExecutionStarted':
-        push('ExecutionStarted', at, { input: json(event.input), inputDetails: { truncated: false }, roleArn: record.machine.roleArn });
+        // A redriven run starts too, at its own entry state: ExecutionRedriven stands for that.
+        if (attempt.redriveCount === 0) {
+          push('ExecutionStarted', at, { input: json(event.input), inputDetails: { truncated: false }, roleArn: record.machine.roleArn });
+        }
         break;
       case 'ExecutionSucceeded':
         push('ExecutionSucceeded', at, { output: json(event.output), outputDetails: { truncated: false } });
@@ -731,7 +969,7 @@ const toHistoryEvents = (record: ExecutionRecord, region: string): HistoryEvent[
         push('ExecutionFailed', at, errorDetails(event));
         break;
       case 'ExecutionAborted':
-        push('ExecutionAborted', at, { ...(record.error !== undefined && { error: record.error }), ...(record.cause !== undefined && { cause: record.cause }) });
+        push('ExecutionAborted', at, abortDetails(attempt));
         break;
       case 'ExecutionTimeout':
         push('ExecutionTimedOut', at, { error: 'States.Timeout', cause: 'The execution ran longer than its TimeoutSeconds' });
@@ -784,7 +1022,6 @@ const toHistoryEvents = (record: ExecutionRecord, region: string): HistoryEvent[
         break;
     }
   }
-  return history;
 };
 
 /** Every `<Type>StateEntered`/`Exited` shares one details member; other types have their own. */

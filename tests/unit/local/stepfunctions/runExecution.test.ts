@@ -5,6 +5,7 @@ import {
   TaskTokens,
   UnsupportedStateMachineFeatureError,
   type InvokeLambda,
+  type ResumeAt,
   type RunningExecution,
 } from '../../../../local/stepfunctions/runExecution';
 import { TaskTokenClosedError } from '../../../../local/stepfunctions/taskTokens';
@@ -39,7 +40,7 @@ const fakeLambdas = (functions: Record<string, FunctionHandler>) => {
 const start = (
   definition: StateMachineDefinition,
   functions: Record<string, FunctionHandler>,
-  { input = ORDER, taskTokens = new TaskTokens() }: { input?: unknown; taskTokens?: TaskTokens } = {},
+  { input = ORDER, taskTokens = new TaskTokens(), resumeAt }: { input?: unknown; taskTokens?: TaskTokens; resumeAt?: ResumeAt } = {},
 ) => {
   const lambdas = fakeLambdas(functions);
   const run = runExecution({
@@ -49,6 +50,7 @@ const start = (
     invokeLambda: lambdas.invokeLambda,
     taskTokens,
     retryIntervalMs: 1,
+    ...(resumeAt && { resumeAt }),
   });
   return { run, taskTokens, calls: lambdas.calls };
 };
@@ -663,6 +665,51 @@ describe('runExecution', () => {
       expect((error as Error).message).toContain('RecordOrder');
       expect((error as Error).message).toContain('arn:aws:states:::dynamodb:putItem');
       expect(lambdas.calls).toEqual([]);
+    });
+  });
+
+  describe('resuming (redrive)', () => {
+    const REDRIVE_DATE = new Date('2026-11-26T10:00:00.000Z');
+    const recordDefinition = asl({
+      StartAt: 'Reserve',
+      States: {
+        Reserve: { Type: 'Task', Resource: INVOKE, Parameters: { FunctionName: 'reserveStock', 'Payload.$': '$' }, ResultPath: '$.reservation', Next: 'Charge' },
+        Charge: {
+          Type: 'Task',
+          Resource: INVOKE,
+          Parameters: {
+            FunctionName: 'chargePayment',
+            Payload: { 'state.$': '$', 'executionInput.$': '$$.Execution.Input', 'redriveCount.$': '$$.Execution.RedriveCount', 'redriveTime.$': '$$.Execution.RedriveTime' },
+          },
+          OutputPath: '$.Payload',
+          End: true,
+        },
+      },
+    });
+
+    it('starts at the resumed state with its input, keeping the execution input and the redrive in the context, when resumed', async () => {
+      const resumeAt = { stateName: 'Charge', input: { orderId: ORDER.orderId, reservation: 'res_1' }, redriveCount: 2, redriveDate: REDRIVE_DATE };
+      const { run, calls } = start(recordDefinition, { reserveStock: () => 'res_2', chargePayment: (payload) => payload }, { resumeAt });
+
+      const output = await run.result;
+
+      expect(calls.map((call) => call.functionName)).toEqual(['chargePayment']);
+      expect(output).toEqual({ state: resumeAt.input, executionInput: ORDER, redriveCount: 2, redriveTime: '2026-11-26T10:00:00.000Z' });
+      expect(statesEntered(run)).toEqual(['Charge']);
+    });
+
+    it('resumes with the input given when that input is falsy', async () => {
+      const definition = asl({ StartAt: 'Count', States: { Count: { Type: 'Pass', Next: 'Done' }, Done: { Type: 'Pass', End: true } } });
+      const { run } = start(definition, {}, { resumeAt: { stateName: 'Done', input: 0, redriveCount: 1, redriveDate: REDRIVE_DATE } });
+
+      await expect(run.result).resolves.toBe(0);
+    });
+
+    it('sets $$.Execution.RedriveCount to 0 when the run is not a redrive', async () => {
+      const definition = asl({ StartAt: 'Count', States: { Count: { Type: 'Pass', Parameters: { 'redriveCount.$': '$$.Execution.RedriveCount' }, End: true } } });
+      const { run } = start(definition, {});
+
+      await expect(run.result).resolves.toEqual({ redriveCount: 0 });
     });
   });
 

@@ -5,10 +5,12 @@ import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
   ExecutionAlreadyExists,
+  ExecutionNotRedrivable,
   GetExecutionHistoryCommand,
   InvalidDefinition,
   ListExecutionsCommand,
   ListStateMachinesCommand,
+  RedriveExecutionCommand,
   SendTaskFailureCommand,
   SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
@@ -195,5 +197,42 @@ describe('stepFunctionsApi through @aws-sdk/client-sfn', () => {
     expect(events[2]?.taskScheduledEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke.waitForTaskToken', region: REGION });
     expect(events[5]?.stateExitedEventDetails?.name).toBe('AwaitPayment');
     expect(JSON.parse(events[11]?.executionSucceededEventDetails?.output ?? '')).toEqual({ recorded: { status: 'PAID' } });
+  });
+
+  it('redrives a failed execution with RedriveExecution and reports the redrive where AWS does', async () => {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'order-ord_1', input: ORDER }));
+    await sfn.send(new SendTaskFailureCommand({ taskToken: await nextToken(1), error: 'PaymentProviderError', cause: 'provider down' }));
+    await service.whenIdle();
+
+    const { redriveDate } = await sfn.send(new RedriveExecutionCommand({ executionArn, clientToken: 'after-provider-fix' }));
+    const again = await sfn.send(new RedriveExecutionCommand({ executionArn, clientToken: 'after-provider-fix' }));
+    const running = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: await nextToken(2), output: '{"status":"PAID"}' }));
+    await service.whenIdle();
+    const done = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const redriven = await sfn.send(new ListExecutionsCommand({ stateMachineArn, redriveFilter: 'REDRIVEN' }));
+    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+
+    expect(redriveDate).toBeInstanceOf(Date);
+    expect(again.redriveDate).toEqual(redriveDate);
+    expect(running).toMatchObject({ status: 'RUNNING', redriveCount: 1, redriveDate, redriveStatus: 'NOT_REDRIVABLE' });
+    expect(running.redriveStatusReason).toBe('Execution is RUNNING and cannot be redriven');
+    expect(done).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1, redriveDate });
+    expect(JSON.parse(done.output ?? '')).toEqual({ recorded: { status: 'PAID' } });
+    expect(redriven.executions?.map(({ name, redriveCount }) => ({ name, redriveCount }))).toEqual([{ name: 'order-ord_1', redriveCount: 1 }]);
+    expect(redriven.executions?.[0]?.redriveDate).toEqual(redriveDate);
+    const redrive = events.findIndex((event) => event.type === 'ExecutionRedriven');
+    expect(events[redrive]?.executionRedrivenEventDetails).toEqual({ redriveCount: 1 });
+    expect(events[redrive - 1]?.type).toBe('ExecutionFailed');
+    expect(events[redrive + 1]?.stateEnteredEventDetails?.name).toBe('AwaitPayment');
+  });
+
+  it('raises ExecutionNotRedrivable for an execution that is still running', async () => {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'order-ord_1', input: ORDER }));
+
+    const refused = await sfn.send(new RedriveExecutionCommand({ executionArn })).catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(ExecutionNotRedrivable);
+    expect((refused as ExecutionNotRedrivable).message).toBe('Execution is RUNNING and cannot be redriven');
   });
 });

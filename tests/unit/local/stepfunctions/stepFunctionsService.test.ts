@@ -67,10 +67,10 @@ const callbackDefinition = {
 
 const setUp = (
   functions: Record<string, FunctionHandler>,
-  { definition = chargeDefinition, type = 'STANDARD' }: { definition?: object; type?: StateMachineType } = {},
+  { definition = chargeDefinition, type = 'STANDARD', now }: { definition?: object; type?: StateMachineType; now?: () => number } = {},
 ) => {
   const { invoker, calls } = fakeInvoker(functions);
-  const service = new StepFunctionsService({ invoker, accountId: ACCOUNT, region: REGION, retryIntervalMs: 1 });
+  const service = new StepFunctionsService({ invoker, accountId: ACCOUNT, region: REGION, retryIntervalMs: 1, ...(now && { now }) });
   const stateMachineArn = service.createStateMachine({ name: 'ordering-payment-dev-charge', definition, type });
   return { service, stateMachineArn, calls };
 };
@@ -101,6 +101,62 @@ const parked = () => {
 };
 
 const tokenOf = (payload: unknown): string => (payload as { token: string }).token;
+
+/** A function that hands every payload to the test, in turn, and answers null (it sends a callback later). */
+const callbackRequests = () => {
+  const received: unknown[] = [];
+  const waiting: ((payload: unknown) => void)[] = [];
+  const handler: FunctionHandler = (payload) => {
+    const deliver = waiting.shift();
+    if (deliver) deliver(payload);
+    else received.push(payload);
+    return null;
+  };
+  const next = (): Promise<unknown> =>
+    new Promise((resolve) => {
+      if (received.length > 0) resolve(received.shift());
+      else waiting.push(resolve);
+    });
+  return { handler, next };
+};
+
+/** A function that throws `TransientError` until the test fixes what it depends on, then answers `result`. */
+const brokenUntilFixed = (result: unknown) => {
+  let fixed = false;
+  const handler: FunctionHandler = () => {
+    if (!fixed) throw new LambdaFunctionError('TransientError', 'provider down');
+    return result;
+  };
+  return { handler, fix: () => (fixed = true) };
+};
+
+/** Reserves stock, then charges (one retry): the workflow a redrive resumes in the middle of. */
+const fulfilDefinition = {
+  StartAt: 'ReserveStock',
+  States: {
+    ReserveStock: {
+      Type: 'Task',
+      Resource: INVOKE,
+      Parameters: { FunctionName: 'reserveStock', 'Payload.$': '$' },
+      ResultSelector: { 'reservationId.$': '$.Payload.reservationId' },
+      ResultPath: '$.reservation',
+      Next: 'ChargePayment',
+    },
+    ChargePayment: {
+      Type: 'Task',
+      Resource: INVOKE,
+      Parameters: { FunctionName: 'chargePayment', 'Payload.$': '$' },
+      ResultSelector: { 'chargeId.$': '$.Payload.chargeId' },
+      ResultPath: '$.charge',
+      Retry: [{ ErrorEquals: ['TransientError'], MaxAttempts: 1, IntervalSeconds: 1 }],
+      Next: 'Fulfilled',
+    },
+    Fulfilled: { Type: 'Pass', End: true },
+  },
+};
+
+const DAY_MS = 86_400_000;
+const T0 = Date.parse('2026-11-26T10:00:00Z');
 
 /** The AWS error code an action throws (or what else it threw). */
 const codeOf = (action: () => unknown): string | undefined => {
@@ -518,6 +574,389 @@ describe('StepFunctionsService', () => {
       const { service, stateMachineArn } = setUp({}, { type: 'EXPRESS' });
 
       expect(codeOf(() => service.listExecutions({ stateMachineArn }))).toBe('StateMachineTypeNotSupported');
+    });
+  });
+
+  describe('redriveExecution', () => {
+    /** The fulfil workflow with a charge that fails until fixed; `now` is the test's clock when given. */
+    const fulfil = ({ definition = fulfilDefinition, now }: { definition?: object; now?: () => number } = {}) => {
+      const charge = brokenUntilFixed({ chargeId: 'ch_1' });
+      const setup = setUp({ reserveStock: () => ({ reservationId: 'res_1' }), chargePayment: charge.handler }, { definition, ...(now && { now }) });
+      const callsOf = (functionName: string) => setup.calls.filter((call) => call.functionName === functionName);
+      return { ...setup, charge, callsOf };
+    };
+
+    /** Starts an execution and resolves with its ARN once it has FAILED. */
+    const failedExecution = async (service: StepFunctionsService, stateMachineArn: string, name = 'fulfil-ord_1'): Promise<string> => {
+      const { executionArn } = service.startExecution({ stateMachineArn, name, input: ORDER });
+      await expect(closed(service, executionArn)).resolves.toMatchObject({ status: 'FAILED' });
+      return executionArn;
+    };
+
+    it('resumes at the state that failed with the input it received, without running the states before it, when redriven', async () => {
+      const { service, stateMachineArn, charge, callsOf } = fulfil();
+      const executionArn = await failedExecution(service, stateMachineArn);
+      charge.fix();
+
+      service.redriveExecution({ executionArn });
+      const execution = await closed(service, executionArn);
+
+      const reserved = { ...(JSON.parse(ORDER) as object), reservation: { reservationId: 'res_1' } };
+      expect(execution).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+      expect(JSON.parse(execution.output ?? '')).toEqual({ ...reserved, charge: { chargeId: 'ch_1' } });
+      expect(callsOf('reserveStock')).toHaveLength(1);
+      expect(callsOf('chargePayment').map((call) => call.payload)).toEqual([reserved, reserved, reserved]);
+    });
+
+    it('runs the failed task with its retries afresh when the redriven execution fails again', async () => {
+      const { service, stateMachineArn, callsOf } = fulfil();
+      const executionArn = await failedExecution(service, stateMachineArn);
+
+      service.redriveExecution({ executionArn });
+      const execution = await closed(service, executionArn);
+
+      expect(execution).toMatchObject({ status: 'FAILED', error: 'TransientError', redriveCount: 1, redriveStatus: 'REDRIVABLE' });
+      expect(callsOf('chargePayment')).toHaveLength(4);
+      expect(callsOf('reserveStock')).toHaveLength(1);
+    });
+
+    it('makes the execution RUNNING again at once, with its redrive count and date, counted until the run closes', async () => {
+      let clock = T0;
+      const { service, stateMachineArn, charge } = fulfil({ now: () => clock });
+      const executionArn = await failedExecution(service, stateMachineArn);
+      const { startDate } = service.describeExecution(executionArn);
+      charge.fix();
+      clock += 60_000;
+
+      const { redriveDate } = service.redriveExecution({ executionArn });
+      const running = service.describeExecution(executionArn);
+      const runningCount = service.runningCount;
+      await service.whenIdle();
+
+      expect(redriveDate).toEqual(new Date(clock));
+      expect(running).toMatchObject({
+        status: 'RUNNING',
+        startDate,
+        redriveCount: 1,
+        redriveDate,
+        redriveStatus: 'NOT_REDRIVABLE',
+        redriveStatusReason: 'Execution is RUNNING and cannot be redriven',
+      });
+      expect(running.stopDate).toBeUndefined();
+      expect(running.error).toBeUndefined();
+      expect(runningCount).toBe(1);
+      expect(service.runningCount).toBe(0);
+      expect(service.describeExecution(executionArn)).toMatchObject({
+        status: 'SUCCEEDED',
+        startDate,
+        redriveCount: 1,
+        redriveDate,
+        redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven',
+      });
+    });
+
+    it('tells redriven listeners when it is redriven and closed listeners again when the redriven run closes', async () => {
+      const { service, stateMachineArn, charge } = fulfil();
+      const seen: string[] = [];
+      service.onExecutionClosed((execution) => seen.push(`closed ${execution.status} ${execution.redriveCount}`));
+      service.onExecutionRedriven((execution) => seen.push(`redriven ${execution.status} ${execution.redriveCount}`));
+      const executionArn = await failedExecution(service, stateMachineArn);
+      charge.fix();
+
+      service.redriveExecution({ executionArn });
+      await closed(service, executionArn);
+
+      expect(seen).toEqual(['closed FAILED 0', 'redriven RUNNING 1', 'closed SUCCEEDED 1']);
+    });
+
+    it('describes a STANDARD execution that was never redriven with redriveCount 0 and whether it can be', async () => {
+      const { service, stateMachineArn } = fulfil();
+      const executionArn = await failedExecution(service, stateMachineArn);
+
+      const described = service.describeExecution(executionArn);
+
+      expect(described).toMatchObject({ redriveCount: 0, redriveStatus: 'REDRIVABLE' });
+      expect(described.redriveDate).toBeUndefined();
+      expect(described.redriveStatusReason).toBeUndefined();
+    });
+
+    it('refuses with ExecutionNotRedrivable an execution that is RUNNING', async () => {
+      const slow = parked();
+      const { service, stateMachineArn } = setUp({ chargePayment: slow.handler });
+      const { executionArn } = service.startExecution({ stateMachineArn, input: ORDER });
+
+      const code = codeOf(() => service.redriveExecution({ executionArn }));
+      slow.release({ chargeId: 'ch_1' });
+      await service.whenIdle();
+
+      expect(code).toBe('ExecutionNotRedrivable');
+    });
+
+    it('refuses with ExecutionNotRedrivable an execution that SUCCEEDED, and runs nothing', async () => {
+      const { service, stateMachineArn, calls } = setUp({ chargePayment: () => ({ chargeId: 'ch_1' }) });
+      const { executionArn } = service.startExecution({ stateMachineArn, input: ORDER });
+      await service.whenIdle();
+
+      expect(codeOf(() => service.redriveExecution({ executionArn }))).toBe('ExecutionNotRedrivable');
+      expect(service.runningCount).toBe(0);
+      expect(calls).toHaveLength(1);
+      expect(service.describeExecution(executionArn)).toMatchObject({ redriveCount: 0, redriveStatus: 'NOT_REDRIVABLE' });
+    });
+
+    it('refuses with ExecutionNotRedrivable an execution of an EXPRESS state machine, even when it failed', async () => {
+      const { service, stateMachineArn } = setUp(
+        {
+          chargePayment: () => {
+            throw new LambdaFunctionError('PaymentProviderError', 'down');
+          },
+        },
+        { type: 'EXPRESS' },
+      );
+      const { executionArn } = service.startExecution({ stateMachineArn, input: ORDER });
+      await service.whenIdle();
+
+      expect(codeOf(() => service.redriveExecution({ executionArn }))).toBe('ExecutionNotRedrivable');
+      expect(service.runningCount).toBe(0);
+    });
+
+    it('refuses once more than 14 days have passed since the execution closed', async () => {
+      let clock = T0;
+      const { service, stateMachineArn } = fulfil({ now: () => clock });
+      const executionArn = await failedExecution(service, stateMachineArn);
+
+      clock += 14 * DAY_MS;
+      const onTheLastDay = service.describeExecution(executionArn).redriveStatus;
+      clock += 1;
+      const afterIt = service.describeExecution(executionArn);
+
+      expect(onTheLastDay).toBe('REDRIVABLE');
+      expect(afterIt).toMatchObject({ redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution redrivable period exceeded' });
+      expect(codeOf(() => service.redriveExecution({ executionArn }))).toBe('ExecutionNotRedrivable');
+    });
+
+    it('refuses the redrive after the 1000th', async () => {
+      const definition = { StartAt: 'Reject', States: { Reject: { Type: 'Fail', Error: 'OrderRejected' } } };
+      const { service, stateMachineArn } = setUp({}, { definition });
+      const { executionArn } = service.startExecution({ stateMachineArn, input: ORDER });
+      await service.whenIdle();
+
+      for (let redrive = 1; redrive <= 1000; redrive += 1) {
+        service.redriveExecution({ executionArn });
+        await service.whenIdle();
+      }
+
+      expect(service.describeExecution(executionArn)).toMatchObject({ status: 'FAILED', redriveCount: 1000, redriveStatus: 'NOT_REDRIVABLE' });
+      expect(codeOf(() => service.redriveExecution({ executionArn }))).toBe('ExecutionNotRedrivable');
+    }, 30_000);
+
+    it('answers the same redrive date without redriving again when a client token is repeated within 15 minutes', async () => {
+      let clock = T0;
+      const { service, stateMachineArn, callsOf } = fulfil({ now: () => clock });
+      const executionArn = await failedExecution(service, stateMachineArn);
+      const first = service.redriveExecution({ executionArn, clientToken: 'fix-1' });
+      await closed(service, executionArn);
+      clock += 15 * 60_000 - 1;
+
+      const repeated = service.redriveExecution({ executionArn, clientToken: 'fix-1' });
+      const afterRepeat = { ...service.describeExecution(executionArn), running: service.runningCount };
+      clock += 1;
+      const expired = service.redriveExecution({ executionArn, clientToken: 'fix-1' });
+      await service.whenIdle();
+
+      expect(repeated).toEqual(first);
+      expect(afterRepeat).toMatchObject({ status: 'FAILED', redriveCount: 1, running: 0 });
+      expect(expired.redriveDate).toEqual(new Date(clock));
+      expect(service.describeExecution(executionArn).redriveCount).toBe(2);
+      expect(callsOf('chargePayment')).toHaveLength(6);
+    });
+
+    it('redrives again for another client token', async () => {
+      const { service, stateMachineArn } = fulfil();
+      const executionArn = await failedExecution(service, stateMachineArn);
+      service.redriveExecution({ executionArn, clientToken: 'fix-1' });
+      await service.whenIdle();
+
+      service.redriveExecution({ executionArn, clientToken: 'fix-2' });
+      await service.whenIdle();
+
+      expect(service.describeExecution(executionArn).redriveCount).toBe(2);
+    });
+
+    it.each([
+      ['ValidationException', 'a client token longer than 64 characters', { clientToken: 'x'.repeat(65) }],
+      ['ExecutionDoesNotExist', 'an execution it never started', { executionArn: `arn:aws:states:${REGION}:${ACCOUNT}:execution:ordering-payment-dev-charge:nope` }],
+      ['InvalidArn', 'an ARN that is not an execution ARN', { executionArn: 'not-an-arn' }],
+    ])('answers %s for %s', async (code, _case, override) => {
+      const { service, stateMachineArn } = fulfil();
+      const executionArn = await failedExecution(service, stateMachineArn);
+
+      expect(codeOf(() => service.redriveExecution({ executionArn, ...override }))).toBe(code);
+      expect(service.describeExecution(executionArn).redriveCount).toBe(0);
+    });
+
+    it('continues the history after an ExecutionRedriven event, from the state that failed', async () => {
+      const { service, stateMachineArn, charge } = fulfil();
+      const executionArn = await failedExecution(service, stateMachineArn);
+      charge.fix();
+      service.redriveExecution({ executionArn });
+      await service.whenIdle();
+
+      const { events } = service.getExecutionHistory({ executionArn });
+
+      const retried = ['TaskScheduled', 'TaskStarted', 'TaskFailed', 'TaskScheduled', 'TaskStarted', 'TaskFailed'];
+      expect(events.map((event) => event.type)).toEqual([
+        'ExecutionStarted',
+        ...['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited'],
+        ...['TaskStateEntered', ...retried],
+        'ExecutionFailed',
+        'ExecutionRedriven',
+        ...['TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited'],
+        ...['PassStateEntered', 'PassStateExited'],
+        'ExecutionSucceeded',
+      ]);
+      const redriven = events.findIndex((event) => event.type === 'ExecutionRedriven');
+      expect(events[redriven]?.executionRedrivenEventDetails).toEqual({ redriveCount: 1 });
+      expect(events[redriven + 1]?.stateEnteredEventDetails).toMatchObject({ name: 'ChargePayment' });
+      expect(events.map((event) => event.id)).toEqual(events.map((_, index) => index + 1));
+    });
+
+    it('lists redriveCount and redriveDate, and only redriven or never redriven executions with a redriveFilter', async () => {
+      const { service, stateMachineArn } = fulfil();
+      const redrivenArn = await failedExecution(service, stateMachineArn, 'fulfil-ord_1');
+      await failedExecution(service, stateMachineArn, 'fulfil-ord_2');
+      const { redriveDate } = service.redriveExecution({ executionArn: redrivenArn });
+      await service.whenIdle();
+
+      const all = service.listExecutions({ stateMachineArn }).executions;
+      const redriven = service.listExecutions({ stateMachineArn, redriveFilter: 'REDRIVEN' }).executions;
+      const notRedriven = service.listExecutions({ stateMachineArn, redriveFilter: 'NOT_REDRIVEN', statusFilter: 'FAILED' }).executions;
+
+      expect(all.map(({ name, redriveCount }) => ({ name, redriveCount }))).toEqual([
+        { name: 'fulfil-ord_2', redriveCount: 0 },
+        { name: 'fulfil-ord_1', redriveCount: 1 },
+      ]);
+      expect(all[1]?.redriveDate).toEqual(redriveDate);
+      expect(all[0]?.redriveDate).toBeUndefined();
+      expect(redriven.map((execution) => execution.name)).toEqual(['fulfil-ord_1']);
+      expect(notRedriven.map((execution) => execution.name)).toEqual(['fulfil-ord_2']);
+      expect(codeOf(() => service.listExecutions({ stateMachineArn, redriveFilter: 'SOMETIMES' }))).toBe('ValidationException');
+      expect(codeOf(() => service.listExecutions({ stateMachineArn, statusFilter: 'PENDING_REDRIVE' }))).toBe('ValidationException');
+    });
+
+    it('gives a .waitForTaskToken task a new token when an ABORTED execution is redriven at once, and refuses the old token', async () => {
+      const requests = callbackRequests();
+      const { service, stateMachineArn } = setUp({ requestPayment: requests.handler }, { definition: callbackDefinition });
+      const { executionArn } = service.startExecution({ stateMachineArn, input: ORDER });
+      const stoppedToken = tokenOf(await requests.next());
+      service.stopExecution({ executionArn, error: 'OperatorStopped' });
+
+      service.redriveExecution({ executionArn });
+      const token = tokenOf(await requests.next());
+      const oldTokenAnswer = codeOf(() => service.sendTaskSuccess({ taskToken: stoppedToken, output: '{"status":"PAID"}' }));
+      service.sendTaskSuccess({ taskToken: token, output: '{"status":"PAID"}' });
+      const execution = await closed(service, executionArn);
+
+      expect(token).not.toBe(stoppedToken);
+      expect(oldTokenAnswer).toBe('TaskTimedOut');
+      expect(execution).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+      expect(JSON.parse(execution.output ?? '')).toMatchObject({ payment: { status: 'PAID' } });
+      const types = service.getExecutionHistory({ executionArn }).events.map((event) => event.type);
+      expect(types.slice(types.indexOf('ExecutionAborted'), types.indexOf('ExecutionAborted') + 3)).toEqual([
+        'ExecutionAborted',
+        'ExecutionRedriven',
+        'TaskStateEntered',
+      ]);
+    });
+
+    it(
+      'resumes a TIMED_OUT execution with the execution timeout started afresh',
+      async () => {
+        const slow = parked();
+        const definition = { ...fulfilDefinition, TimeoutSeconds: 1 };
+        const { service, stateMachineArn, calls } = setUp({ reserveStock: () => ({ reservationId: 'res_1' }), chargePayment: slow.handler }, { definition });
+        const { executionArn } = service.startExecution({ stateMachineArn, input: ORDER });
+        await expect(closed(service, executionArn)).resolves.toMatchObject({ status: 'TIMED_OUT' });
+        slow.release({ chargeId: 'ch_1' });
+
+        service.redriveExecution({ executionArn });
+        const execution = await closed(service, executionArn);
+
+        expect(execution).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
+        expect(calls.map((call) => call.functionName)).toEqual(['reserveStock', 'chargePayment', 'chargePayment']);
+      },
+      TIMED_TEST_MS,
+    );
+
+    it('ends ABORTED without running anything when stopped before the redriven run began', async () => {
+      const { service, stateMachineArn, calls } = fulfil();
+      const executionArn = await failedExecution(service, stateMachineArn);
+      const callsBefore = calls.length;
+
+      service.redriveExecution({ executionArn });
+      service.stopExecution({ executionArn, error: 'OperatorStopped', cause: 'changed my mind' });
+      await service.whenIdle();
+
+      expect(service.describeExecution(executionArn)).toMatchObject({ status: 'ABORTED', error: 'OperatorStopped', redriveCount: 1 });
+      expect(calls).toHaveLength(callsBefore);
+      expect(service.getExecutionHistory({ executionArn }).events.slice(-3).map((event) => event.type)).toEqual([
+        'ExecutionFailed',
+        'ExecutionRedriven',
+        'ExecutionAborted',
+      ]);
+    });
+
+    it('runs a failed Map state again whole, from its recorded input, but not the states before it', async () => {
+      const reserveLine = brokenUntilFixed({ reserved: true });
+      const definition = {
+        StartAt: 'PriceOrder',
+        States: {
+          PriceOrder: {
+            Type: 'Task',
+            Resource: INVOKE,
+            Parameters: { FunctionName: 'priceOrder', 'Payload.$': '$' },
+            ResultSelector: { 'total.$': '$.Payload.total' },
+            ResultPath: '$.price',
+            Next: 'ReserveLines',
+          },
+          ReserveLines: {
+            Type: 'Map',
+            ItemsPath: '$.lines',
+            ItemProcessor: {
+              StartAt: 'ReserveLine',
+              States: {
+                ReserveLine: {
+                  Type: 'Task',
+                  Resource: INVOKE,
+                  Parameters: { FunctionName: 'reserveLine', 'Payload.$': '$' },
+                  OutputPath: '$.Payload',
+                  End: true,
+                },
+              },
+            },
+            ResultPath: '$.reserved',
+            End: true,
+          },
+        },
+      };
+      const { service, stateMachineArn, calls } = setUp(
+        {
+          priceOrder: () => ({ total: 5800 }),
+          reserveLine: (payload) => ((payload as { sku: string }).sku === 'a' ? { reserved: true } : reserveLine.handler(payload)),
+        },
+        { definition },
+      );
+      const { executionArn } = service.startExecution({ stateMachineArn, input: '{"lines":[{"sku":"a"},{"sku":"b"}]}' });
+      await expect(closed(service, executionArn)).resolves.toMatchObject({ status: 'FAILED' });
+      reserveLine.fix();
+
+      service.redriveExecution({ executionArn });
+      const execution = await closed(service, executionArn);
+
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(JSON.parse(execution.output ?? '')).toMatchObject({ price: { total: 5800 }, reserved: [{ reserved: true }, { reserved: true }] });
+      expect(calls.filter((call) => call.functionName === 'priceOrder')).toHaveLength(1);
+      // AWS would run only the failed iteration again: the local cloud runs the whole Map state (its tasks are idempotent).
+      expect(calls.filter((call) => call.functionName === 'reserveLine').map((call) => (call.payload as { sku: string }).sku).sort()).toEqual(['a', 'a', 'b', 'b']);
     });
   });
 
