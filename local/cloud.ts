@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { localExports, localResourceResolver, resolveLocally, type Template, type TemplateResource } from './cloudformation/localResources';
+import { CloudWatchService } from './cloudwatch/cloudWatchService';
+import { queueGauges } from './cloudwatch/queueGauges';
 import { LocalDynamo } from './dynamodb/localDynamo';
 import { handleAwsJsonRequest, readBody, type JsonService } from './edge/awsJsonProtocol';
 import { listening } from './edge/listening';
@@ -15,6 +17,7 @@ import { LocalHttpApi } from './http/httpApi';
 import { LambdaRuntime } from './lambda/lambdaRuntime';
 import { startEventSourceMapping, type EventSourceMapping } from './sqs/eventSourceMapping';
 import { sqsApi } from './sqs/sqsApi';
+import { SnsService } from './sns/snsService';
 import { SqsService } from './sqs/sqsService';
 import { stepFunctionsApi } from './stepfunctions/stepFunctionsApi';
 import { StepFunctionsService } from './stepfunctions/stepFunctionsService';
@@ -51,6 +54,14 @@ export interface LocalCloud {
   dynamo: LocalDynamo;
   lambda: LambdaRuntime;
   http: LocalHttpApi;
+  /**
+   * The metrics AWS would publish for what the cloud runs, custom metrics from functions' Embedded Metric
+   * Format output, and every alarm of the templates, evaluated every few seconds and on demand
+   * (`evaluateAlarms()`, right after the failure a test expects an alarm for).
+   */
+  cloudWatch: CloudWatchService;
+  /** The templates' topics: each records what is published to it (alarm notifications), delivering nothing. */
+  sns: SnsService;
   /** Every event accepted on any bus, in order: the catch-all log the platform stack declares. */
   eventLog: AcceptedEvent[];
   /** Declared in the templates, deliberately not emulated (IAM, alarms…): printed at start. */
@@ -80,8 +91,6 @@ const NOT_EMULATED: Record<string, string> = {
   'AWS::Lambda::Permission': 'resource policies are not enforced',
   'AWS::SQS::QueuePolicy': 'queue policies are not enforced',
   'AWS::Logs::ResourcePolicy': 'resource policies are not enforced',
-  'AWS::CloudWatch::Alarm': 'alarms are not evaluated (DLQ depth is visible through GetQueueAttributes)',
-  'AWS::SNS::Topic': 'the alarm topic receives nothing locally',
   'AWS::Events::Archive': 'the archive keeps nothing locally; the event log does',
   'AWS::S3::Bucket': 'the deployment bucket: code is read from .serverless/ directly',
   'AWS::S3::BucketPolicy': 'the deployment bucket policy',
@@ -147,10 +156,17 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
 
   const dynamo = new LocalDynamo();
   const sqs = new SqsService({ accountId, region, endpoint: edgeUrl, faults });
+  const sns = new SnsService({ region, accountId });
+  const cloudWatch = new CloudWatchService({ region, accountId, notifier: sns, gauges: () => queueGauges(sqs), log: (line) => log('cloudwatch', line) });
   const lambda = new LambdaRuntime({
     workDir: options.workDir,
     faults,
-    log,
+    // Function output reaches CloudWatch Logs on AWS, which extracts the Embedded Metric Format lines.
+    log: (source, line) => {
+      cloudWatch.putLogLine(source, line);
+      log(source, line);
+    },
+    onInvocation: (functionName, outcome) => cloudWatch.recordInvocation(functionName, outcome),
     baseEnvironment: {
       AWS_ENDPOINT_URL: edgeUrl,
       AWS_REGION: region,
@@ -168,6 +184,7 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
     retryIntervalMs: options.retryIntervalMs,
     validationCacheFile: path.join(options.workDir, '.validated-state-machines.json'),
   });
+  stepFunctions.onExecutionClosed((execution) => cloudWatch.recordExecutionClosed(execution));
   const eventLog: AcceptedEvent[] = [];
   const logGroups = new Set<string>();
   /** Lambda invocations rules started asynchronously: nobody awaits them but `whenIdle`. */
@@ -226,13 +243,14 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
   eventBridge.onEvent((accepted) => eventLog.push(accepted));
   const schedules = new LocalSchedules({ invoker: lambda, hasFunction: (arn) => lambda.has(arn), region, accountId, log });
 
-  const http = new LocalHttpApi(lambda);
+  const http = new LocalHttpApi(lambda, { onResponse: (apiId, statusCode) => cloudWatch.recordApiResponse(apiId, statusCode), log: (line) => log('http', line) });
   const mappings: EventSourceMapping[] = [];
   /** The queues event source mappings consume: their messages are work the cloud will do by itself. */
   const consumedQueues: string[] = [];
   let stopped = false;
   const stop = async () => {
     stopped = true;
+    cloudWatch.stop();
     schedules.stop();
     await http.close();
     await Promise.all(mappings.map((mapping) => mapping.stop()));
@@ -294,6 +312,8 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
       'AWS::StepFunctions::StateMachine',
       'AWS::ApiGatewayV2::Route',
       'AWS::Logs::LogGroup',
+      'AWS::SNS::Topic',
+      'AWS::CloudWatch::Alarm',
       ...Object.keys(NOT_EMULATED),
     ]);
     for (const [logicalId, resource] of Object.entries(template.Resources)) {
@@ -391,13 +411,30 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
       );
     }
 
+    // Topics before alarms: an alarm's actions must name topics of this stack or of one loaded earlier.
+    for (const [logicalId, resource] of byType(template, 'AWS::SNS::Topic')) {
+      const { TopicName, ...properties } = props(resource);
+      try {
+        sns.createTopic(String(TopicName), properties);
+      } catch (error) {
+        throw new Error(`${where(logicalId)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    }
+    for (const [logicalId, resource] of byType(template, 'AWS::CloudWatch::Alarm')) {
+      try {
+        cloudWatch.putMetricAlarm(props(resource), `${stack.stackName}-${logicalId}`);
+      } catch (error) {
+        throw new Error(`${where(logicalId)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    }
+
     const integrations = Object.fromEntries(byType(template, 'AWS::ApiGatewayV2::Integration').map(([logicalId, resource]) => [logicalId, props(resource)]));
     for (const [logicalId, resource] of byType(template, 'AWS::ApiGatewayV2::Route')) {
-      const { RouteKey, Target } = props(resource);
+      const { ApiId, RouteKey, Target } = props(resource);
       const integration = integrations[String(Target).replace(/^integrations\//, '')];
       if (!integration) throw new Error(`${where(logicalId)}: route target ${String(Target)} is not a Lambda integration of this stack`);
       if (integration.PayloadFormatVersion !== '2.0') throw new Error(`${where(logicalId)}: payload format ${String(integration.PayloadFormatVersion)} is not supported locally (2.0 only)`);
-      http.addRoute({ routeKey: String(RouteKey), functionArn: String(integration.IntegrationUri), payloadFormatVersion: '2.0', timeoutMs: Number(integration.TimeoutInMillis ?? 30_000) });
+      http.addRoute({ apiId: String(ApiId), routeKey: String(RouteKey), functionArn: String(integration.IntegrationUri), payloadFormatVersion: '2.0', timeoutMs: Number(integration.TimeoutInMillis ?? 30_000) });
     }
 
     exports = { ...exports, ...localExports(template, resolver) };
@@ -411,6 +448,7 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
     trace('lambda', 'pre-warmed every function', { ms: Date.now() - warmingSince });
   }
   const httpPort = await http.listen(options.httpPort ?? 3000);
+  cloudWatch.start();
   notEmulated.push(...dynamo.notEnforced);
 
   const queued = (queueArn: string): number => {
@@ -431,6 +469,8 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
     dynamo,
     lambda,
     http,
+    cloudWatch,
+    sns,
     eventLog,
     notEmulated,
     async whenIdle() {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { resolveIntrinsics, UnsupportedIntrinsicError, type Json, type PseudoParameters, type ResourceResolver } from './intrinsics';
 
 export interface TemplateResource {
@@ -87,8 +88,9 @@ export const localResourceResolver = (template: Template, stackName: string, env
       const name = property(id, 'TopicName');
       return { ref: arn('sns', name), attributes: { TopicName: () => name, TopicArn: () => arn('sns', name) } };
     },
-    // HTTP APIs have no name CloudFormation resolves to; the logical id serves as the local id.
-    'AWS::ApiGatewayV2::Api': (id) => ({ ref: id, attributes: { ApiEndpoint: () => env.endpoint } }),
+    // API Gateway generates an API's id; locally it derives from the stack and logical id, so every stack's
+    // HttpApi has its own (the ApiId of its metrics) and keeps it across starts.
+    'AWS::ApiGatewayV2::Api': (id) => ({ ref: localApiId(stackName, id), attributes: { ApiEndpoint: () => env.endpoint } }),
     'AWS::ApiGatewayV2::Integration': (id) => ({ ref: id, attributes: {} }),
     'AWS::ApiGatewayV2::Stage': (id) => ({ ref: id, attributes: {} }),
     // The framework's deployment bucket has no name of its own; CloudFormation would generate one.
@@ -126,6 +128,9 @@ export const localResourceResolver = (template: Template, stackName: string, env
   };
   return resolver;
 };
+
+/** Ten lowercase hexadecimal characters, the shape of an API Gateway id (`a1b2c3d4e5`). */
+const localApiId = (stackName: string, logicalId: string): string => createHash('sha256').update(`${stackName}/${logicalId}`).digest('hex').slice(0, 10);
 
 /** Resolves any part of a template with the local resolver. */
 export const resolveLocally = (value: unknown, resolver: ResourceResolver & { params: PseudoParameters }): Json =>

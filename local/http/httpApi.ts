@@ -6,6 +6,8 @@ import { listening } from '../edge/listening';
 import { LambdaFunctionError, type LambdaInvoker } from '../lambda/invoker';
 
 export interface HttpRoute {
+  /** The HTTP API the route belongs to (the `Ref` of its `AWS::ApiGatewayV2::Api`): its metrics' `ApiId`. */
+  apiId: string;
   /** `POST /orders`, `GET /orders/{orderId}`, `$default`. */
   routeKey: string;
   functionArn: string;
@@ -20,6 +22,13 @@ interface CompiledRoute extends HttpRoute {
   parameterNames: string[];
   /** Fewer parameters = more specific: API Gateway prefers exact paths over greedy ones. */
   specificity: number;
+}
+
+export interface LocalHttpApiOptions {
+  /** Told the status of every response a route gave, for API Gateway's `Count`, `4xx` and `5xx` metrics. */
+  onResponse?: (apiId: string, statusCode: number) => void;
+  /** Where a failed integration is reported (API Gateway answers its client a bare 500/503); defaults to stderr. */
+  log?: (line: string) => void;
 }
 
 const compile = (route: HttpRoute): CompiledRoute => {
@@ -47,7 +56,10 @@ export class LocalHttpApi {
   private readonly routes: CompiledRoute[] = [];
   private server: Server | undefined;
 
-  constructor(private readonly invoker: LambdaInvoker) {}
+  constructor(
+    private readonly invoker: LambdaInvoker,
+    private readonly options: LocalHttpApiOptions = {},
+  ) {}
 
   addRoute(route: HttpRoute): void {
     const compiled = compile(route);
@@ -79,6 +91,7 @@ export class LocalHttpApi {
       .map((route) => ({ route, groups: route.method === method || route.method === 'ANY' ? route.pattern.exec(url.pathname) : null }))
       .find((candidate) => candidate.groups);
     if (!match?.groups) {
+      // No route, so no API of any stack: one local server serves them all, so this counts in no API's metrics.
       respond(response, 404, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Not Found' }));
       return;
     }
@@ -99,7 +112,7 @@ export class LocalHttpApi {
       ...(route.parameterNames.length > 0 ? { pathParameters } : {}),
       requestContext: {
         accountId: '000000000000',
-        apiId: 'local',
+        apiId: route.apiId,
         domainName: headers.host ?? 'localhost',
         http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
         requestId: randomUUID(),
@@ -111,16 +124,21 @@ export class LocalHttpApi {
       ...(body ? { body } : {}),
       isBase64Encoded: false,
     };
+    let answer: { status: number; responseHeaders: Record<string, string>; responseBody: string };
     try {
-      const result = await withTimeout(this.invoker.invoke(route.functionArn, event), route.timeoutMs);
-      const { status, responseHeaders, responseBody } = mapResult(result);
-      respond(response, status, responseHeaders, responseBody);
+      answer = mapResult(await withTimeout(this.invoker.invoke(route.functionArn, event), route.timeoutMs));
     } catch (error) {
       // API Gateway hides function errors behind a generic 500 (or 503 for a timeout).
       const timedOut = error instanceof LambdaFunctionError && error.name === 'Sandbox.Timedout';
-      console.error(`[http] ${route.routeKey} failed:`, error instanceof Error ? error.message : error);
-      respond(response, timedOut ? 503 : 500, { 'content-type': 'application/json' }, JSON.stringify({ message: timedOut ? 'Service Unavailable' : 'Internal Server Error' }));
+      (this.options.log ?? ((line) => console.error(`[http] ${line}`)))(`${route.routeKey} failed: ${error instanceof Error ? error.message : String(error)}`);
+      answer = {
+        status: timedOut ? 503 : 500,
+        responseHeaders: { 'content-type': 'application/json' },
+        responseBody: JSON.stringify({ message: timedOut ? 'Service Unavailable' : 'Internal Server Error' }),
+      };
     }
+    respond(response, answer.status, answer.responseHeaders, answer.responseBody);
+    this.options.onResponse?.(route.apiId, answer.status);
   }
 }
 
