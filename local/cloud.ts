@@ -14,6 +14,7 @@ import { LocalSchedules, type ScheduledTarget } from './eventbridge/schedules';
 import { NO_FAULTS, type FaultPlan } from './faults';
 import { trace, tracing } from './trace';
 import { LocalHttpApi } from './http/httpApi';
+import { AsyncInvocations, eventInvokeConfigOf } from './lambda/asyncInvocations';
 import { LambdaRuntime } from './lambda/lambdaRuntime';
 import { startEventSourceMapping, type EventSourceMapping } from './sqs/eventSourceMapping';
 import { sqsApi } from './sqs/sqsApi';
@@ -99,6 +100,9 @@ const NOT_EMULATED: Record<string, string> = {
   'AWS::ApiGatewayV2::Integration': 'read through the routes that use it',
 };
 
+/** State machine properties the local cloud reads; any other is refused at start. */
+const STATE_MACHINE_PROPERTIES = new Set(['StateMachineName', 'DefinitionString', 'StateMachineType', 'RoleArn', 'LoggingConfiguration', 'TracingConfiguration']);
+
 /** Properties the local Lambda runtime cannot honour: a function declaring one is refused at start. */
 const REFUSED_FUNCTION_PROPERTIES = ['Layers', 'VpcConfig', 'FileSystemConfigs', 'ImageConfig', 'SnapStart', 'EphemeralStorage'];
 
@@ -154,7 +158,7 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
   started.stop = () => closeServer(edge);
   const edgeUrl = `http://localhost:${(edge.address() as AddressInfo).port}`;
 
-  const dynamo = new LocalDynamo();
+  const dynamo = new LocalDynamo({ faults });
   const sqs = new SqsService({ accountId, region, endpoint: edgeUrl, faults });
   const sns = new SnsService({ region, accountId });
   const cloudWatch = new CloudWatchService({ region, accountId, notifier: sns, gauges: () => queueGauges(sqs), log: (line) => log('cloudwatch', line) });
@@ -189,6 +193,16 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
   const logGroups = new Set<string>();
   /** Lambda invocations rules started asynchronously: nobody awaits them but `whenIdle`. */
   const asyncInvocations = new Set<Promise<void>>();
+  const queueExists = (queueArn: string): boolean => {
+    try {
+      sqs.getQueue(queueArn);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  // Rules and schedules invoke Lambda asynchronously: retries and the on-failure destination are Lambda's.
+  const asyncLambda = new AsyncInvocations({ invoker: lambda, sendToQueue: (queueArn, body) => sqs.sendMessage(queueArn, { MessageBody: body }), log });
 
   const dispatcher: TargetDispatcher = {
     // Synchronous work behind an async interface: a throw must become a rejected delivery.
@@ -212,7 +226,7 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
           return;
         case 'lambda': {
           // EventBridge invokes Lambda asynchronously: the delivery succeeds once the invocation is accepted.
-          const invocation: Promise<void> = lambda
+          const invocation: Promise<void> = asyncLambda
             .invoke(target.arn, JSON.parse(payload))
             .then(
               () => undefined,
@@ -241,7 +255,7 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
     },
   });
   eventBridge.onEvent((accepted) => eventLog.push(accepted));
-  const schedules = new LocalSchedules({ invoker: lambda, hasFunction: (arn) => lambda.has(arn), region, accountId, log });
+  const schedules = new LocalSchedules({ invoker: asyncLambda, hasFunction: (arn) => lambda.has(arn), hasQueue: queueExists, region, accountId, log });
 
   const http = new LocalHttpApi(lambda, { onResponse: (apiId, statusCode) => cloudWatch.recordApiResponse(apiId, statusCode), log: (line) => log('http', line) });
   const mappings: EventSourceMapping[] = [];
@@ -252,6 +266,7 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
     stopped = true;
     cloudWatch.stop();
     schedules.stop();
+    asyncLambda.stop();
     await http.close();
     await Promise.all(mappings.map((mapping) => mapping.stop()));
     await stepFunctions.stop();
@@ -275,14 +290,14 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
       const receivedAt = Date.now();
       response.once('finish', () => trace('edge', target, { ms: Date.now() - receivedAt }));
     }
-    // dynalite reads the body itself.
+    // LocalDynamo hands the request to dynalite, which reads the body itself (the fault plan reads it first).
     if (target.startsWith('DynamoDB_20120810.')) {
       dynamo.handle(request, response);
       return;
     }
     void (async () => {
       const body = await readBody(request);
-      if (target) await handleAwsJsonRequest(services, target, body, response);
+      if (target) await handleAwsJsonRequest(services, target, body, response, faults);
       else {
         response.writeHead(400, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ __type: 'UnknownOperationException', message: 'the local cloud serves AWS JSON-protocol requests (X-Amz-Target)' }));
@@ -309,6 +324,7 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
       'AWS::DynamoDB::Table',
       'AWS::Lambda::Function',
       'AWS::Lambda::EventSourceMapping',
+      'AWS::Lambda::EventInvokeConfig',
       'AWS::StepFunctions::StateMachine',
       'AWS::ApiGatewayV2::Route',
       'AWS::Logs::LogGroup',
@@ -361,8 +377,35 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
       });
     }
 
+    for (const [logicalId, resource] of byType(template, 'AWS::Lambda::EventInvokeConfig')) {
+      try {
+        const { functionName, config } = eventInvokeConfigOf(props(resource), { hasQueue: queueExists });
+        const functionArn = functionName.startsWith('arn:') ? functionName : `arn:aws:lambda:${region}:${accountId}:function:${functionName}`;
+        if (!lambda.has(functionArn)) throw new Error(`function ${functionName} is not a function of the templates`);
+        asyncLambda.configure(functionArn, config);
+      } catch (error) {
+        throw new Error(`${where(logicalId)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    }
+
     for (const [logicalId, resource] of byType(template, 'AWS::StepFunctions::StateMachine')) {
       const properties = props(resource);
+      const refused = Object.keys(properties).filter((name) => !STATE_MACHINE_PROPERTIES.has(name));
+      if (refused.length > 0) throw new Error(`${where(logicalId)}: state machine properties ${refused.join(', ')} are not supported locally`);
+      const logging = properties.LoggingConfiguration as { Destinations?: { CloudWatchLogsLogGroup?: { LogGroupArn?: string } }[] } | undefined;
+      for (const destination of logging?.Destinations ?? []) {
+        const logGroupArn = String(destination.CloudWatchLogsLogGroup?.LogGroupArn);
+        if (!logGroups.has(logGroupArn.replace(/^arn:aws:logs:[^:]*:[^:]*:log-group:/, '').replace(/:\*$/, ''))) {
+          throw new Error(`${where(logicalId)}: LoggingConfiguration names log group ${logGroupArn}, which no template declares`);
+        }
+      }
+      for (const [name, reason] of [
+        ['LoggingConfiguration', 'execution events are not written to CloudWatch Logs (GetExecutionHistory has them all)'],
+        ['TracingConfiguration', 'executions are not traced (no X-Ray locally)'],
+      ] as const) {
+        const line = `AWS::StepFunctions::StateMachine ${name}: ${reason}`;
+        if (name in properties && !notEmulated.includes(line)) notEmulated.push(line);
+      }
       try {
         stepFunctions.createStateMachine({
           name: String(properties.StateMachineName),
@@ -406,6 +449,7 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
           batchSize: Number(properties.BatchSize ?? 10),
           maximumBatchingWindowSeconds: Number(properties.MaximumBatchingWindowInSeconds ?? 0),
           reportBatchItemFailures: ((properties.FunctionResponseTypes ?? []) as string[]).includes('ReportBatchItemFailures'),
+          faults,
           onBatchError: (error) => log('sqs', `${where(logicalId)}: ${error.message}`),
         }),
       );

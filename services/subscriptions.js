@@ -11,6 +11,8 @@
  * alarms; the packaged template is what the contract tests and the local cloud read (docs/adr/0005).
  */
 
+const { deadLetterAlarm } = require('./alarms');
+
 const upperFirst = (/** @type {string} */ name) => name.charAt(0).toUpperCase() + name.slice(1);
 
 /** Resource names a service uses to reference its own subscriptions (e.g. `!GetAtt OnOrderPlacedQueue.Arn`). */
@@ -38,22 +40,8 @@ module.exports = async ({ resolveVariable }) => {
   const importFromPlatform = (/** @type {string} */ output) => ({
     'Fn::ImportValue': `ordering-platform-${stage}-${output}`,
   });
-  const alarmOn = (/** @type {string} */ queueLogicalId, /** @type {string} */ description) => ({
-    Type: 'AWS::CloudWatch::Alarm',
-    Properties: {
-      AlarmDescription: description,
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueLogicalId, 'QueueName'] } }],
-      Statistic: 'Maximum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
-      AlarmActions: [importFromPlatform('AlarmTopicArn')],
-    },
-  });
+  const alarmOn = (/** @type {string} */ queueLogicalId, /** @type {string} */ description) =>
+    deadLetterAlarm({ stage, queueLogicalId, description });
   // Fourteen days, the SQS maximum: a dead letter waits for a fix and a redrive, not for expiry.
   const deadLetterRetention = 1_209_600;
 

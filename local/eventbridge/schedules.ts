@@ -6,9 +6,14 @@ import { compileTargetInput, type TargetInputConfig, type TargetInputRenderer } 
 /** One target of a scheduled rule, as the template declares it. */
 export interface ScheduledTarget extends TargetInputConfig {
   Arn: string;
-  /** Accepted: they govern failed deliveries, and a local invocation is always accepted (see {@link LocalSchedules}). */
-  RetryPolicy?: unknown;
-  DeadLetterConfig?: unknown;
+  /**
+   * Validated as EventBridge does. It and the DLQ govern invocations EventBridge could not hand to Lambda; a
+   * local asynchronous invocation of an existing function is always accepted, so neither ever applies (what
+   * the function does with the event is its EventInvokeConfig's business: see `AsyncInvocations`).
+   */
+  RetryPolicy?: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number };
+  /** Must name a queue of the templates. */
+  DeadLetterConfig?: { Arn?: string };
 }
 
 export interface ScheduledRule {
@@ -25,6 +30,8 @@ export interface LocalSchedulesOptions {
   invoker: LambdaInvoker;
   /** Whether a function ARN is registered: a schedule aimed at nothing is refused at start, as CloudFormation would fail. */
   hasFunction: (arn: string) => boolean;
+  /** Whether a queue ARN exists: a target's DLQ must. */
+  hasQueue: (arn: string) => boolean;
   region: string;
   accountId: string;
   log: (source: string, line: string) => void;
@@ -66,12 +73,13 @@ interface Running {
 /**
  * Scheduled rules (`rate(...)`) with Lambda targets, fired on their period from the moment they are added (on
  * AWS the first run also comes one period after creation, not at once). Each firing builds the `Scheduled
- * Event` EventBridge sends and invokes every target asynchronously, as EventBridge does; a function error is
- * logged, not retried. Timers are unref'd, so a schedule never keeps the process alive, and cleared by `stop()`.
+ * Event` EventBridge sends and hands it to every target's asynchronous invoker, as EventBridge does (retries and
+ * the on-failure destination are the invoker's, as they are Lambda's); an invocation that failed for good is
+ * logged. Timers are unref'd, so a schedule never keeps the process alive, and cleared by `stop()`.
  *
  * @example
  * ```ts
- * const schedules = new LocalSchedules({ invoker: lambda, hasFunction: (arn) => lambda.has(arn), region, accountId, log });
+ * const schedules = new LocalSchedules({ invoker: lambda, hasFunction: (arn) => lambda.has(arn), hasQueue: (arn) => queues.has(arn), region, accountId, log });
  * schedules.add({ name: 'nightly', scheduleExpression: 'rate(1 day)', targets: [{ Id: 'fn', Arn: functionArn }] });
  * ```
  */
@@ -99,6 +107,17 @@ export class LocalSchedules {
         throw new Error(`${where}: target ${target.Arn} is not supported locally; scheduled rules invoke Lambda functions only`);
       }
       if (!this.options.hasFunction(target.Arn)) throw new Error(`${where}: target function ${target.Arn} does not exist`);
+      const { MaximumRetryAttempts = 185, MaximumEventAgeInSeconds = 86_400 } = target.RetryPolicy ?? {};
+      if (!Number.isInteger(MaximumRetryAttempts) || MaximumRetryAttempts < 0 || MaximumRetryAttempts > 185) {
+        throw new Error(`${where}: target ${target.Id} RetryPolicy.MaximumRetryAttempts must be an integer from 0 to 185`);
+      }
+      if (!Number.isInteger(MaximumEventAgeInSeconds) || MaximumEventAgeInSeconds < 60 || MaximumEventAgeInSeconds > 86_400) {
+        throw new Error(`${where}: target ${target.Id} RetryPolicy.MaximumEventAgeInSeconds must be an integer from 60 to 86400`);
+      }
+      const deadLetterArn = target.DeadLetterConfig?.Arn;
+      if (target.DeadLetterConfig !== undefined && !(deadLetterArn !== undefined && this.options.hasQueue(deadLetterArn))) {
+        throw new Error(`${where}: target ${target.Id} DeadLetterConfig.Arn ${String(deadLetterArn)} is not a queue of the templates`);
+      }
       return { arn: target.Arn, render: compileTargetInput(target) };
     });
     if (this.running.has(rule.name)) throw new Error(`${where}: a scheduled rule of that name already runs`);

@@ -146,6 +146,104 @@ describe('startLocalCloud', () => {
     }, 30_000);
   });
 
+  describe('what a stack declares for state machines and asynchronous invocations', () => {
+    let cloud: LocalCloud | undefined;
+
+    afterEach(async () => {
+      await cloud?.stop();
+      cloud = undefined;
+    });
+
+    const start = (resources: Record<string, TemplateResource>, bundles: Record<string, Uint8Array> = {}) =>
+      startLocalCloud({ stacks: [stack('app', resources, bundles)], workDir: path.join(dir, 'functions'), edgePort: 0, httpPort: 0, log: () => undefined });
+
+    const logGroupArn = (name: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}:*`;
+    const stateMachine = (properties: Record<string, unknown>): Record<string, TemplateResource> => ({
+      WorkflowLogGroup: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/aws/vendedlogs/states/app-workflow', RetentionInDays: 14 } },
+      WorkflowStateMachine: {
+        Type: 'AWS::StepFunctions::StateMachine',
+        Properties: { StateMachineName: 'app-workflow', DefinitionString: JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Pass', End: true } } }), ...properties },
+      },
+    });
+
+    it('starts, and says what it does not emulate, when a state machine logs to a declared log group and is traced', async () => {
+      cloud = await start(
+        stateMachine({
+          LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false, Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: logGroupArn('/aws/vendedlogs/states/app-workflow') } }] },
+          TracingConfiguration: { Enabled: true },
+        }),
+      );
+
+      expect(cloud.notEmulated).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^AWS::StepFunctions::StateMachine LoggingConfiguration: /), expect.stringMatching(/^AWS::StepFunctions::StateMachine TracingConfiguration: /)]),
+      );
+    }, 20_000);
+
+    it('refuses to start, naming the state machine, when its logs go to a log group no template declares', async () => {
+      const declared = stateMachine({ LoggingConfiguration: { Level: 'ALL', Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: logGroupArn('/aws/vendedlogs/states/elsewhere') } }] } });
+
+      await expect(start(declared)).rejects.toThrow(
+        `app/WorkflowStateMachine: LoggingConfiguration names log group ${logGroupArn('/aws/vendedlogs/states/elsewhere')}, which no template declares`,
+      );
+    }, 20_000);
+
+    it('refuses to start, naming the state machine and the property, when it declares a property the local cloud does not read', async () => {
+      await expect(start(stateMachine({ EncryptionConfiguration: { Type: 'AWS_OWNED_KEY' } }))).rejects.toThrow(
+        'app/WorkflowStateMachine: state machine properties EncryptionConfiguration are not supported locally',
+      );
+    }, 20_000);
+
+    it("sends the invocation record to the function's on-failure queue when a rule's asynchronous invocation fails on every attempt", async () => {
+      const failing = `exports.handler = async () => { require('node:fs').appendFileSync(process.env.ATTEMPTS_LOG, 'attempt\\n'); throw Object.assign(new Error('report failed'), { name: 'TransientError' }); };`;
+      const attemptsLog = path.join(dir, 'attempts.log');
+      cloud = await start(
+        {
+          Bus: { Type: 'AWS::Events::EventBus', Properties: { Name: BUS } },
+          ReportDeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'app-report-dlq' } },
+          ReportFunction: {
+            Type: 'AWS::Lambda::Function',
+            Properties: { FunctionName: 'app-report', Handler: 'src/handlers/report.handler', Runtime: 'nodejs20.x', Code: { S3Key: 'report.zip' }, Environment: { Variables: { ATTEMPTS_LOG: attemptsLog } } },
+          },
+          ReportInvokeConfig: {
+            Type: 'AWS::Lambda::EventInvokeConfig',
+            Properties: { FunctionName: { Ref: 'ReportFunction' }, Qualifier: '$LATEST', MaximumRetryAttempts: 1, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['ReportDeadLetterQueue', 'Arn'] } } } },
+          },
+          Rule: {
+            Type: 'AWS::Events::Rule',
+            Properties: { Name: 'app-report', EventBusName: BUS, EventPattern: { source: ['test'] }, Targets: [{ Id: 'report', Arn: { 'Fn::GetAtt': ['ReportFunction', 'Arn'] } }] },
+          },
+        },
+        { 'report.zip': zipSync({ 'src/handlers/report.js': strToU8(failing) }) },
+      );
+      cloud.eventBridge.putEvents([{ EventBusName: BUS, Source: 'test', DetailType: 'Report', Detail: '{}' }]);
+
+      await cloud.whenIdle();
+
+      const [deadLetter, ...others] = cloud.sqs.listMessages(queueArn('app-report-dlq'));
+      expect(others).toEqual([]);
+      expect(JSON.parse(deadLetter?.Body ?? '{}')).toMatchObject({
+        requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 2 },
+        requestPayload: { source: 'test', 'detail-type': 'Report' },
+        responsePayload: { errorType: 'TransientError', errorMessage: 'report failed' },
+      });
+      expect(readFileSync(attemptsLog, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+    }, 20_000);
+
+    it('refuses to start, naming the resource, when an on-failure destination is not a queue of the templates', async () => {
+      const declared: Record<string, TemplateResource> = {
+        ReportFunction: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'app-report', Handler: 'src/handlers/report.handler', Runtime: 'nodejs20.x', Code: { S3Key: 'report.zip' } } },
+        ReportInvokeConfig: {
+          Type: 'AWS::Lambda::EventInvokeConfig',
+          Properties: { FunctionName: { Ref: 'ReportFunction' }, Qualifier: '$LATEST', DestinationConfig: { OnFailure: { Destination: queueArn('nowhere') } } },
+        },
+      };
+
+      await expect(start(declared, { 'report.zip': zipSync({ 'src/handlers/report.js': strToU8('exports.handler = async () => ({});') }) })).rejects.toThrow(
+        `app/ReportInvokeConfig: OnFailure destination ${queueArn('nowhere')} is not supported locally: it must be an SQS queue of the templates`,
+      );
+    }, 20_000);
+  });
+
   describe('whenIdle', () => {
     let cloud: LocalCloud | undefined;
 

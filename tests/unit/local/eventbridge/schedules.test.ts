@@ -2,6 +2,7 @@ import { LocalSchedules, ratePeriodMs, type ScheduledRule } from '../../../../lo
 import type { LambdaInvoker } from '../../../../local/lambda/invoker';
 
 const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:000000000000:function:ordering-order-dev-reportIncompleteOrders';
+const DLQ_ARN = 'arn:aws:sqs:eu-west-1:000000000000:ordering-order-dev-reportIncompleteOrders-dlq';
 
 const setup = ({ fail = false } = {}) => {
   const invocations: { arn: string; payload: unknown }[] = [];
@@ -15,6 +16,7 @@ const setup = ({ fail = false } = {}) => {
   const schedules = new LocalSchedules({
     invoker,
     hasFunction: (arn) => arn === FUNCTION_ARN,
+    hasQueue: (arn) => arn === DLQ_ARN,
     region: 'eu-west-1',
     accountId: '000000000000',
     log: (_source, line) => logged.push(line),
@@ -154,12 +156,24 @@ describe('LocalSchedules', () => {
     setTimeoutSpy.mockRestore();
   });
 
+  it('accepts a target with a retry policy and a DLQ that exists', () => {
+    const { schedules } = setup();
+
+    expect(() =>
+      schedules.add(rule({ targets: [{ Id: 'fn', Arn: FUNCTION_ARN, RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 900 }, DeadLetterConfig: { Arn: DLQ_ARN } }] })),
+    ).not.toThrow();
+    schedules.stop();
+  });
+
   it.each([
     ['a cron expression', { scheduleExpression: 'cron(0/15 * * * ? *)' }, 'rule R: ScheduleExpression cron(0/15 * * * ? *) is not supported by the local cloud'],
     ['a target that is not a function', { targets: [{ Id: 'q', Arn: 'arn:aws:sqs:eu-west-1:000000000000:jobs' }] }, 'scheduled rules invoke Lambda functions only'],
     ['a function that does not exist', { targets: [{ Id: 'fn', Arn: `${FUNCTION_ARN}-gone` }] }, `target function ${FUNCTION_ARN}-gone does not exist`],
     ['a custom bus', { eventBusName: 'ordering-dev' }, 'only supported on the default event bus'],
     ['an unsupported target property', { targets: [{ Id: 'fn', Arn: FUNCTION_ARN, RoleArn: 'arn:aws:iam::000000000000:role/x' }] }, 'target fn properties RoleArn are not supported locally'],
+    ['a DLQ that does not exist', { targets: [{ Id: 'fn', Arn: FUNCTION_ARN, DeadLetterConfig: { Arn: `${DLQ_ARN}-gone` } }] }, `target fn DeadLetterConfig.Arn ${DLQ_ARN}-gone is not a queue of the templates`],
+    ['too many retries', { targets: [{ Id: 'fn', Arn: FUNCTION_ARN, RetryPolicy: { MaximumRetryAttempts: 186 } }] }, 'target fn RetryPolicy.MaximumRetryAttempts must be an integer from 0 to 185'],
+    ['an event age under a minute', { targets: [{ Id: 'fn', Arn: FUNCTION_ARN, RetryPolicy: { MaximumEventAgeInSeconds: 30 } }] }, 'target fn RetryPolicy.MaximumEventAgeInSeconds must be an integer from 60 to 86400'],
   ])('refuses the rule, naming it, when it has %s', (_case, overrides, message) => {
     const { schedules } = setup();
 
