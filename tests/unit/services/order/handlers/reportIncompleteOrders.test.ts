@@ -74,9 +74,17 @@ describe('reportIncompleteOrders, as packaged', () => {
 
     expect(rules.map(([, rule]) => rule.Properties)).toEqual([
       {
+        Name: 'ordering-order-dev-reportIncompleteOrders',
         ScheduleExpression: 'rate(15 minutes)',
         State: 'ENABLED',
-        Targets: [{ Arn: { 'Fn::GetAtt': ['ReportIncompleteOrdersLambdaFunction', 'Arn'] }, Id: expect.any(String) as unknown }],
+        Targets: [
+          {
+            Arn: { 'Fn::GetAtt': ['ReportIncompleteOrdersLambdaFunction', 'Arn'] },
+            Id: expect.any(String) as unknown,
+            RetryPolicy: { MaximumEventAgeInSeconds: 900, MaximumRetryAttempts: 185 },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['ReportIncompleteOrdersDeadLetterQueue', 'Arn'] } },
+          },
+        ],
       },
     ]);
   });
