@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '#shared/runtime';
+import { COMPENSATIONS } from '../domain/compensation';
 import type { Order } from '../domain/order';
 import type { OrderRepository } from '../domain/ports';
 
@@ -13,7 +14,17 @@ const NAMES = {
   '#outcomes': 'outcomes',
   '#updatedAt': 'updatedAt',
   '#waiting': 'waiting',
+  '#compensationDueBy': 'compensationDueBy',
 } as const;
+
+/**
+ * The rows of COMPENSATIONS as one condition: the order owes at least one compensation. Outcome names are
+ * detail-types (PascalCase, no reserved words), so they need no placeholders of their own.
+ */
+const OWES_COMPENSATION = COMPENSATIONS.map(
+  ({ owedAfter, settledBy }) =>
+    `(attribute_exists(#outcomes.${owedAfter}) AND ${settledBy.map((settling) => `attribute_not_exists(#outcomes.${settling})`).join(' AND ')})`,
+).join(' OR ');
 
 /** The placeholders of {@link NAMES} an expression uses: DynamoDB refuses a request that declares unused ones. */
 const namesUsedIn = (...expressions: string[]): Record<string, string> =>
@@ -153,6 +164,25 @@ export const createOrderRepository = ({ client: dynamo, tableName }: { client: D
         step.orderId,
       );
       return { applied: done, order };
+    },
+
+    async markCompensation(orderId, marking, dueBy) {
+      if (marking === 'none') return;
+      const write =
+        marking === 'mark'
+          ? {
+              UpdateExpression: 'SET #compensationDueBy = if_not_exists(#compensationDueBy, :dueBy)',
+              ConditionExpression: `#status = :cancelled AND (${OWES_COMPENSATION})`,
+              ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':dueBy': dueBy },
+            }
+          : {
+              UpdateExpression: 'REMOVE #compensationDueBy',
+              ConditionExpression: `#status = :cancelled AND attribute_exists(#compensationDueBy) AND NOT (${OWES_COMPENSATION})`,
+              ExpressionAttributeValues: { ':cancelled': 'CANCELLED' },
+            };
+      // Refused means another write changed the outcomes since the decision: the write that follows that one
+      // decides again on what it returned, so nothing is lost by dropping this one.
+      await conditionally(() => update({ Key: { orderId }, names: {}, ...write }), orderId);
     },
   };
 };

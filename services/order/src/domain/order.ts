@@ -74,6 +74,11 @@ export interface Order {
   updatedAt: string;
   /** When the saga must be over at the latest; a non-terminal order past it is stuck. */
   deadline: string;
+  /**
+   * Set only while a cancelled order is owed a compensation (a refund, a stock release, a shipment cancellation:
+   * see compensation.ts), to when it is overdue; the sparse `byCompensationDue` index lists these orders.
+   */
+  compensationDueBy?: string;
   cancellationReason?: CancellationReason;
   shipmentId?: string;
   /** What other services reported, by detail-type; the first report of each kind is kept. */

@@ -17,4 +17,10 @@ export interface OrderRepository {
   wait(orderId: string, waiting: Waiting, expectedStatus: OrderStatus): Promise<{ stored: boolean; order: Order | undefined }>;
   /** Applies a step once, if the order is in one of `step.from`; clears any wait, which the move ends. */
   advance(step: Step): Promise<{ applied: boolean; order: Order | undefined }>;
+  /**
+   * Marks a cancelled order as owed a compensation (due at `dueBy`) or unmarks it, as `compensationMarking`
+   * decided (`none` writes nothing); the write's condition re-checks the order's outcomes, so a stale decision
+   * changes nothing.
+   */
+  markCompensation(orderId: string, marking: 'mark' | 'unmark' | 'none', dueBy: string): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { createLogger, createTracer, type Logger, type Tracer } from '#shared/lo
 import { publisherFromEnv, type Publisher } from '#shared/publisher';
 import { taskHandler } from '#shared/tasks';
 import { orderRepositoryFromEnv } from '../adapters/orderRepository';
+import { compensationDueBy, compensationMarking } from '../domain/compensation';
 import type { OrderRepository } from '../domain/ports';
 import { eventForStep, planStep, settleStep, type StepRequest } from '../domain/steps';
 
@@ -38,6 +39,8 @@ export const makeHandler = ({ orders, publisher, logger, tracer, now }: AdvanceO
     handle: async (request, context) => {
       const step = planStep(request, context.now());
       const order = settleStep(step, await orders.advance(step));
+      // Before publishing: once OrderCancelled is out, the refund may come back before this write.
+      await orders.markCompensation(order.orderId, compensationMarking(order), compensationDueBy(order, context.now()));
       await publisher.publish([eventForStep(order, step)]);
       context.logger.info('order advanced', { action: request.action, status: order.status });
       return { orderId: order.orderId, status: order.status };

@@ -2,6 +2,7 @@ import { consumeEvents, consumerDependencies, type ConsumerDependencies } from '
 import type { TaskResumer } from '#shared/workflows';
 import { orderRepositoryFromEnv } from '../adapters/orderRepository';
 import { taskResumerFromEnv } from '../adapters/taskResumer';
+import { compensationDueBy, compensationMarking } from '../domain/compensation';
 import { wakeUp } from '../domain/decisions';
 import { requireOrder } from '../domain/order';
 import { factFrom, outcomeContracts } from '../domain/outcomes';
@@ -28,6 +29,7 @@ export const makeHandler = ({ orders, resumer, ...dependencies }: OnOrderOutcome
       const fact = factFrom(event, now());
       const { recorded, order } = await orders.record(fact);
       const known = requireOrder(fact.orderId, order);
+      await orders.markCompensation(known.orderId, compensationMarking(known), compensationDueBy(known, now()));
       const wake = wakeUp(known);
       const resumed = wake ? await resumer.succeed(wake.token, wake.decision) : 'not-waiting';
       logger.info('outcome recorded', { recorded, status: known.status, resumed, decision: wake?.decision.action });

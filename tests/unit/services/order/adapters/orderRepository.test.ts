@@ -194,6 +194,69 @@ describe('createOrderRepository', () => {
     });
   });
 
+  describe('markCompensation', () => {
+    const DUE = '2026-11-25T09:55:00.000Z';
+    const cancelled = async (...owed: Parameters<typeof factOf>[0][]) => {
+      const { orders, orderId } = await setup();
+      await orders.advance(planStep({ orderId, action: 'CANCEL', reason: 'OUTCOMES_TIMED_OUT', causationId: `${orderId}:placed` }, LATER));
+      for (const detailType of owed) await orders.record(factOf(detailType, orderId));
+      return { orders, orderId };
+    };
+
+    it('marks a cancelled order that was charged and not refunded', async () => {
+      const { orders, orderId } = await cancelled('PaymentSucceeded');
+
+      await orders.markCompensation(orderId, 'mark', DUE);
+
+      expect(await orders.get(orderId)).toMatchObject({ compensationDueBy: DUE });
+    });
+
+    it('keeps the first due date when the order is marked again', async () => {
+      const { orders, orderId } = await cancelled('StockReserved');
+      await orders.markCompensation(orderId, 'mark', DUE);
+
+      await orders.markCompensation(orderId, 'mark', '2026-11-25T10:30:00.000Z');
+
+      expect(await orders.get(orderId)).toMatchObject({ compensationDueBy: DUE });
+    });
+
+    it('refuses to mark an order that owes nothing, however stale the decision was', async () => {
+      const { orders, orderId } = await cancelled('PaymentSucceeded', 'PaymentRefunded');
+
+      await orders.markCompensation(orderId, 'mark', DUE);
+
+      expect((await orders.get(orderId))?.compensationDueBy).toBeUndefined();
+    });
+
+    it('refuses to mark an order that is not cancelled', async () => {
+      const { orders, orderId } = await setup();
+      await orders.record(factOf('PaymentSucceeded', orderId));
+
+      await orders.markCompensation(orderId, 'mark', DUE);
+
+      expect((await orders.get(orderId))?.compensationDueBy).toBeUndefined();
+    });
+
+    it('unmarks the order once every compensation came back', async () => {
+      const { orders, orderId } = await cancelled('PaymentSucceeded', 'StockReserved', 'ShipmentCreated');
+      await orders.markCompensation(orderId, 'mark', DUE);
+      for (const settling of ['PaymentRefunded', 'StockReleased', 'ShipmentCancelled'] as const) await orders.record(factOf(settling, orderId));
+
+      await orders.markCompensation(orderId, 'unmark', DUE);
+
+      expect((await orders.get(orderId))?.compensationDueBy).toBeUndefined();
+    });
+
+    it('refuses to unmark an order still owed something', async () => {
+      const { orders, orderId } = await cancelled('PaymentSucceeded', 'StockReserved', 'StockReleased');
+      await orders.markCompensation(orderId, 'mark', DUE);
+
+      await orders.markCompensation(orderId, 'unmark', DUE);
+
+      expect(await orders.get(orderId)).toMatchObject({ compensationDueBy: DUE });
+    });
+  });
+
   it('lets errors other than a refused condition through when DynamoDB fails', async () => {
     const orders = createOrderRepository({ client: dynamo.client, tableName: 'no-such-table' });
 

@@ -4,7 +4,7 @@ import { InvalidTaskInputError } from '#shared/tasks';
 import { IllegalTransitionError, UnknownOrderError } from '../../../../../services/order/src/domain/errors';
 import type { StepRequest } from '../../../../../services/order/src/domain/steps';
 import { makeHandler } from '../../../../../services/order/src/handlers/advanceOrder';
-import { lambdaContext, placedOrder, serviceEvent } from '../support/events';
+import { factOf, lambdaContext, placedOrder, serviceEvent } from '../support/events';
 import { disabledTracer, InMemoryOrders, RecordingPublisher, silentLogger } from '../support/fakes';
 
 const AT = new Date('2026-11-25T09:40:00.000Z');
@@ -53,6 +53,15 @@ describe('advanceOrder', () => {
     expect(result).toEqual({ orderId, status: 'CANCELLED' });
     expect(orders.items.get(orderId)).toMatchObject({ cancellationReason: 'SHIPMENT_FAILED', cancelledAt: AT.toISOString() });
     expect(publisher.ofType('OrderCancelled')[0]?.detail.data).toEqual({ orderId, reason: 'SHIPMENT_FAILED' });
+  });
+
+  it('marks the order as owed a refund when it is cancelled after its charge was reported', async () => {
+    const { orders, run, orderId } = setup();
+    await orders.record(factOf('PaymentSucceeded', orderId));
+
+    await run({ action: 'CANCEL', reason: 'OUT_OF_STOCK' });
+
+    expect(orders.items.get(orderId)).toMatchObject({ status: 'CANCELLED', compensationDueBy: '2026-11-25T09:55:00.000Z' });
   });
 
   it('completes a confirmed order and publishes OrderCompleted when the shipment was delivered', async () => {

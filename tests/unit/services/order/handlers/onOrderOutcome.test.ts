@@ -33,6 +33,17 @@ const setup = (overrides: Partial<Order> = {}) => {
 };
 
 describe('onOrderOutcome', () => {
+  it('marks a cancelled order as owed a refund when its charge is reported after the cancellation, and unmarks it once refunded', async () => {
+    const { deliverFacts, stored } = setup({ status: 'CANCELLED', cancellationReason: 'OUTCOMES_TIMED_OUT', cancelledAt: AT.toISOString() });
+
+    await deliverFacts(['PaymentSucceeded']);
+    const owed = stored()?.compensationDueBy;
+    await deliverFacts(['PaymentRefunded']);
+
+    expect(owed).toBe('2026-11-25T09:51:00.000Z');
+    expect(stored()?.compensationDueBy).toBeUndefined();
+  });
+
   it('records the outcome and its history entry, resuming nothing, when the order is not waiting yet', async () => {
     const { resumer, deliverFacts, stored, orderId } = setup();
 

@@ -5,6 +5,7 @@ import type { OutgoingEvent } from '#shared/contracts';
 import type { DeadLetterPort } from '#shared/middlewares';
 import type { Publisher } from '#shared/publisher';
 import type { StartResult, WorkflowStart, WorkflowStarter } from '#shared/workflows';
+import { compensationOwed } from '../../../../../services/order/src/domain/compensation';
 import type { Order } from '../../../../../services/order/src/domain/order';
 import type { OrderRepository } from '../../../../../services/order/src/domain/ports';
 
@@ -55,6 +56,15 @@ export class InMemoryOrders implements OrderRepository {
     order.history.push(structuredClone(step.history));
     delete order.waiting;
     return Promise.resolve({ applied: true, order: this.snapshot(step.orderId) });
+  }
+
+  /** The adapter's conditions: mark only while something is owed, unmark only once nothing is. */
+  markCompensation(orderId: string, marking: 'mark' | 'unmark' | 'none', dueBy: string) {
+    const order = this.items.get(orderId);
+    const owes = order ? compensationOwed(order).length > 0 : false;
+    if (order && marking === 'mark' && owes) order.compensationDueBy ??= dueBy;
+    if (order && marking === 'unmark' && !owes) delete order.compensationDueBy;
+    return Promise.resolve();
   }
 
   /** Puts an order as a test needs it, bypassing the rules. */
