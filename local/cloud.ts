@@ -421,6 +421,8 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
       const { Name, EventBusName = 'default', EventPattern, ScheduleExpression, State, Description, Targets, ...rest } = props(resource) as Record<string, unknown> & { EventBusName?: string };
       if (Object.keys(rest).length > 0) throw new Error(`${where(logicalId)}: rule properties ${Object.keys(rest).join(', ')} are not supported locally`);
       if (ScheduleExpression !== undefined) {
+        const line = "AWS::Events::Rule scheduled targets' RetryPolicy and DeadLetterConfig: checked, never used (a local asynchronous invocation is always accepted; the function's EventInvokeConfig applies)";
+        if ((Targets as ScheduledTarget[] | undefined)?.some((target) => target.RetryPolicy !== undefined || target.DeadLetterConfig !== undefined) && !notEmulated.includes(line)) notEmulated.push(line);
         try {
           // CloudFormation names an unnamed rule after its stack and logical id.
           schedules.add({ name: typeof Name === 'string' ? Name : `${stack.stackName}-${logicalId}`, scheduleExpression: ScheduleExpression as string, eventBusName: EventBusName, state: State as string | undefined, targets: (Targets ?? []) as ScheduledTarget[] });

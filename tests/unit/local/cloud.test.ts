@@ -229,6 +229,33 @@ describe('startLocalCloud', () => {
       expect(readFileSync(attemptsLog, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
     }, 20_000);
 
+    it("starts, and says the target's retry policy and DLQ never come into play, when a scheduled rule's target has them", async () => {
+      cloud = await start(
+        {
+          ReportDeadLetterQueue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'app-report-dlq' } },
+          ReportFunction: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'app-report', Handler: 'src/handlers/report.handler', Runtime: 'nodejs20.x', Code: { S3Key: 'report.zip' } } },
+          Schedule: {
+            Type: 'AWS::Events::Rule',
+            Properties: {
+              Name: 'app-report',
+              ScheduleExpression: 'rate(1 day)',
+              Targets: [
+                {
+                  Id: 'report',
+                  Arn: { 'Fn::GetAtt': ['ReportFunction', 'Arn'] },
+                  RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 900 },
+                  DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['ReportDeadLetterQueue', 'Arn'] } },
+                },
+              ],
+            },
+          },
+        },
+        { 'report.zip': zipSync({ 'src/handlers/report.js': strToU8('exports.handler = async () => ({});') }) },
+      );
+
+      expect(cloud.notEmulated).toEqual(expect.arrayContaining([expect.stringMatching(/^AWS::Events::Rule scheduled targets' RetryPolicy and DeadLetterConfig: /)]));
+    }, 20_000);
+
     it('refuses to start, naming the resource, when an on-failure destination is not a queue of the templates', async () => {
       const declared: Record<string, TemplateResource> = {
         ReportFunction: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'app-report', Handler: 'src/handlers/report.handler', Runtime: 'nodejs20.x', Code: { S3Key: 'report.zip' } } },

@@ -132,7 +132,7 @@ describe('AsyncInvocations', () => {
     [{ maximumRetryAttempts: 3 }, 'MaximumRetryAttempts 3 must be an integer from 0 to 2'],
     [{ maximumEventAgeSeconds: 59 }, 'MaximumEventAgeInSeconds 59 must be an integer from 60 to 21600'],
     [{ maximumEventAgeSeconds: 21_601 }, 'MaximumEventAgeInSeconds 21601 must be an integer from 60 to 21600'],
-  ])('refuses %j as Lambda does', (config, message) => {
+  ])('refuses the config, as Lambda does, when it is %j', (config, message) => {
     const { async } = setup([]);
 
     expect(() => async.configure(FUNCTION_ARN, config)).toThrow(message);
@@ -157,7 +157,7 @@ describe('eventInvokeConfigOf', () => {
     ['a topic as on-failure destination', { DestinationConfig: { OnFailure: { Destination: 'arn:aws:sns:eu-west-1:000000000000:alarms' } } }, 'it must be an SQS queue of the templates'],
     ['a queue no template declares', { DestinationConfig: { OnFailure: { Destination: `${DLQ_ARN}-gone` } } }, 'it must be an SQS queue of the templates'],
     ['an unknown property', { Tags: [] }, 'event invoke config properties Tags are not supported locally'],
-  ])('refuses %s', (_case, overrides, message) => {
+  ])('refuses the config when it has %s', (_case, overrides, message) => {
     expect(() => eventInvokeConfigOf({ FunctionName: 'fn', Qualifier: '$LATEST', ...overrides }, { hasQueue })).toThrow(message);
   });
 });
