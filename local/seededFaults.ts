@@ -71,14 +71,14 @@ export interface SeededFaultOptions {
 /** One kind of AWS API fault, counted against the requests (or entries) it could have hit. */
 export interface ApiFaultCount {
   service: ApiService;
-  /** The error code, or what happened instead (`reply lost`, `entries InternalFailure`). */
+  /** The error code, or what happened instead (`reply lost after the write landed`, `entries InternalFailure`). */
   fault: string;
   injected: number;
   /** The requests (entries) this fault was decided on: the base of its rate. */
   base: number;
   /** What the base counts: `DynamoDB requests`, `DynamoDB writes`, `PutEvents entries`… */
   of: string;
-  /** Faults by operation (`DeleteMessageBatch (event source mapping)` for the pollers' own deletes). */
+  /** Faults by operation (`event source mapping DeleteMessageBatch` for the pollers' own deletes). */
   byOperation: Record<string, number>;
 }
 
@@ -235,7 +235,7 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
       },
     ],
     events: [
-      { count: apiCount('events', 'PutEvents ThrottlingException', 'PutEvents requests'), hits: (operation) => operation === 'PutEvents', rate: rate('putEventsThrottleRate', options.putEventsThrottleRate), outcome: { kind: 'error', error: 'ThrottlingException' } },
+      { count: apiCount('events', 'ThrottlingException', 'PutEvents requests'), hits: (operation) => operation === 'PutEvents', rate: rate('putEventsThrottleRate', options.putEventsThrottleRate), outcome: { kind: 'error', error: 'ThrottlingException' } },
     ],
     states: [
       { count: apiCount('states', 'ThrottlingException', 'StartExecution/SendTask* requests'), hits: (operation) => SFN_FAULTED.has(operation), rate: rate('sfnThrottleRate', options.sfnThrottleRate), outcome: { kind: 'error', error: 'ThrottlingException' } },
@@ -245,7 +245,7 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
       { count: apiCount('sqs', 'InternalFailure', 'SendMessage/DeleteMessage requests'), hits: (operation) => SQS_FAULTED.has(operation), rate: rate('sqsInternalErrorRate', options.sqsInternalErrorRate), outcome: { kind: 'error', error: 'InternalFailure' } },
     ],
   };
-  const entryFailures = apiCount('events', 'PutEvents entries InternalFailure', 'PutEvents entries');
+  const entryFailures = apiCount('events', 'entries InternalFailure', 'PutEvents entries');
   for (const [service, faults] of Object.entries(requestFaults)) {
     if (faults.reduce((sum, fault) => sum + fault.rate, 0) > 1) throw new RangeError(`the ${service} API fault rates must not add up to more than 1`);
   }
@@ -313,7 +313,7 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
       const entries = call.service === 'events' && call.operation === 'PutEvents' && Array.isArray(call.input.Entries) ? call.input.Entries.length : 0;
       if (faults.length === 0 && entries === 0) return NO_API_FAULT;
       const subject = `${call.service}|${call.operation}|${resourceOf(call)}|${call.caller ?? ''}`;
-      const operation = call.caller ? `${call.operation} (${call.caller.replaceAll('-', ' ')})` : call.operation;
+      const operation = call.caller ? `${call.caller.replaceAll('-', ' ')} ${call.operation}` : call.operation;
       // One roll per request, against the bands of the faults this operation may get, in a fixed order.
       const roll = draw('api', subject);
       let band = 0;

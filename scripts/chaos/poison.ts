@@ -55,6 +55,7 @@ export const sendPoison = async ({
   count,
   runId,
   region = 'eu-west-1',
+  accessKeyId = 'local',
 }: {
   endpoint: string;
   stage: string;
@@ -63,8 +64,10 @@ export const sendPoison = async ({
   count: number;
   runId: string;
   region?: string;
+  /** What the requests are signed with: a fault plan may spare one sender's requests by it. */
+  accessKeyId?: string;
 }): Promise<PoisonMessage[]> => {
-  const config = { endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  const config = { endpoint, region, credentials: { accessKeyId, secretAccessKey: 'local' } };
   const events = new EventBridgeClient(config);
   const sqs = new SQSClient(config);
   const sent: PoisonMessage[] = [];

@@ -1,6 +1,7 @@
 import { cpus } from 'node:os';
+import type { ApiFaultCount } from '../../local/seededFaults';
 import { INVARIANTS } from '../invariants';
-import { unexpectedOutcomes, type ChaosReport } from './runChaos';
+import type { ChaosReport } from './runChaos';
 
 const table = (header: string[], rows: (string | number)[][]): string =>
   [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
@@ -8,6 +9,34 @@ const table = (header: string[], rows: (string | number)[][]): string =>
 const share = (count: number, of: number, base: string) => `${count} of ${of} ${base} (${of === 0 ? '0' : ((100 * count) / of).toFixed(1)}%)`;
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+const SERVICE_NAMES: Record<ApiFaultCount['service'], string> = { dynamodb: 'DynamoDB', events: 'EventBridge', states: 'Step Functions', sqs: 'SQS' };
+
+/** `DynamoDB ThrottlingException (UpdateItem, PutItem, GetItem)`: the operations it hit, most hit first. */
+const apiFaultLabel = ({ service, fault, byOperation }: ApiFaultCount): string => {
+  const operations = Object.entries(byOperation)
+    .sort(([, a], [, b]) => b - a)
+    .map(([operation]) => operation);
+  return `${SERVICE_NAMES[service]} ${fault}${operations.length > 0 ? ` (${operations.join(', ')})` : ''}`;
+};
+
+/** How the run judges an order that ended other than its scenario intends; printed with every report. */
+export const OUTCOME_RULE =
+  'An order that ends other than its scenario intends is a violation, unless a saga timeout ended it: cancelled OUTCOMES_TIMED_OUT ' +
+  '(its wait for the payment and stock outcomes ran out), or SHIPMENT_FAILED with its shipment FAILED for DISPATCH_TIMED_OUT or ' +
+  'DELIVERY_TIMED_OUT (shipping’s waits for the carrier ran out) or not FAILED at all (its own wait for the shipment ran out).';
+
+/** Rows of one count per distinct key, with the first order as an example. */
+const grouped = <T extends { orderId: string }>(items: readonly T[], key: (item: T) => string[]): (string | number)[][] => {
+  const groups = new Map<string, { columns: string[]; orders: number; example: string }>();
+  for (const item of items) {
+    const columns = key(item);
+    const group = groups.get(columns.join('|')) ?? { columns, orders: 0, example: item.orderId };
+    group.orders++;
+    groups.set(columns.join('|'), group);
+  }
+  return [...groups.values()].map(({ columns, orders, example }) => [...columns, orders, example]);
+};
 
 /**
  * The run as Markdown tables: faults injected, invariants (each with its violations), dead letters,
@@ -31,6 +60,7 @@ export const formatReport = (report: ChaosReport): string => {
     ['SQS visibility timeouts expired in flight', faults.visibilityExpiries],
     ['Lambda replies lost after the function ran (Sandbox.Timedout)', share(faults.lostReplies, faults.faultableInvocations, 'faultable invocations')],
     ['Lambda faults spared (function not retried safely)', faults.sparedInvocations],
+    ...faults.api.map((count) => [apiFaultLabel(count), share(count.injected, count.base, count.of)]),
     ['POST /orders sent again with the same key', client.duplicatePosts],
     ['POST /orders retried after a 5xx', client.retriedPosts],
     ['malformed messages (bus and queues)', poison.length],
@@ -40,17 +70,27 @@ export const formatReport = (report: ChaosReport): string => {
   lines.push('');
   const byInvariant = new Map<string, number>();
   for (const violation of invariants.violations) byInvariant.set(violation.invariant, (byInvariant.get(violation.invariant) ?? 0) + 1);
-  lines.push(table(['invariant', 'violations'], Object.entries(INVARIANTS).map(([name, text]) => [`${text} (${name})`, byInvariant.get(name) ?? 0])));
+  lines.push(
+    table(['invariant', 'violations'], [
+      ...Object.entries(INVARIANTS).map(([name, text]) => [`${text} (${name})`, byInvariant.get(name) ?? 0]),
+      ['Every order ends as its scenario intends, or by a saga timeout (scenario-outcomes)', report.outcomes.violations.length],
+    ]),
+  );
   for (const violation of invariants.violations.slice(0, 50)) lines.push(`- ${violation.invariant} — ${violation.subject}: ${violation.detail}`);
   if (invariants.violations.length > 50) lines.push(`- … and ${invariants.violations.length - 50} more`);
   for (const problem of report.clientViolations) lines.push(`- client: ${problem}`);
   lines.push('');
   const { orders } = invariants;
   lines.push(`Orders: ${orders.total} (completed ${orders.completed}; cancelled ${Object.entries(orders.cancelled).map(([reason, n]) => `${reason} ${n}`).join(', ') || '0'}; other ${orders.other})`);
-  const unexpected = unexpectedOutcomes(report.results);
-  if (unexpected.length > 0) {
-    lines.push('Outcomes other than the scenario’s (not an invariant: faults and load may legitimately change them):');
-    lines.push(table(['scenario', 'outcome', 'orders', 'example'], unexpected.map((row) => [row.scenario, row.outcome, row.orders, row.example])));
+  const { timedOut, violations } = report.outcomes;
+  lines.push(`Orders as their scenario intends: ${report.results.length - timedOut.length - violations.length} of ${report.results.length}; ${timedOut.length} orders cancelled by a saga timeout; ${violations.length} violation(s)`);
+  lines.push(OUTCOME_RULE);
+  if (timedOut.length > 0) {
+    lines.push(table(['scenario', 'outcome', 'saga timeout', 'orders', 'example'], grouped(timedOut, (order) => [order.scenario, order.outcome, order.cause])));
+  }
+  if (violations.length > 0) {
+    lines.push('Orders that ended other than their scenario allows, for no named cause (scenario-outcomes violations):');
+    lines.push(table(['scenario', 'outcome', 'allowed', 'orders', 'example'], grouped(violations, (order) => [order.scenario, order.outcome, order.allowed.join(' or ')])));
   }
   lines.push('');
   lines.push(

@@ -1,14 +1,17 @@
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { LambdaFunctionError } from '../../local/lambda/invoker';
 import type { LambdaRuntime } from '../../local/lambda/lambdaRuntime';
 import { createSeededFaultPlan, type FaultStats, type SeededFaultPlan } from '../../local/seededFaults';
 import { STOCK_SEED } from '../../services/inventory/src/domain/stockSeed';
 import { listQueueUrls, queueNameOf } from '../dlqTools';
-import { findViolations, isDeadLetterQueueName, readStores, storeClients, tablesOf, type InvariantReport, type StoreClients, type StoreSnapshot } from '../invariants';
+import { findViolations, isDeadLetterQueueName, readStores, tablesOf, type InvariantReport, type StoreClients, type StoreSnapshot } from '../invariants';
 import { STAGE, startProjectCloud } from '../localCloud';
 import { readPackagedTemplate, STACKS } from '../stacks';
-import { planOrders, type Outcome, type PlannedOrder, type ScenarioName } from './orderMix';
+import { planOrders, type PlannedOrder } from './orderMix';
+import { judgeOutcomes, type OrderResult, type OutcomeVerdicts } from './orderOutcomes';
 import { sendPoison, type PoisonMessage } from './poison';
 import { retriedFunctions, type Retrier } from './retriedFunctions';
 
@@ -37,6 +40,22 @@ export interface ChaosOptions {
   duplicatePostRate: number;
   /** Whose retries Lambda faults may rely on (see retriedFunctions.ts); a function no listed caller retries is spared. */
   faultCallers: readonly Retrier[];
+  /**
+   * AWS API faults, answered by the edge to the functions' SDK clients, per request (every SDK retry draws
+   * again; see local/seededFaults.ts): DynamoDB throttling, throughput exceeded, internal errors and replies
+   * lost after a write; PutEvents throttled and single entries failed; Step Functions StartExecution and
+   * SendTask* throttled; SQS sends and deletes (the event source mappings' too) throttled or failed. The
+   * run's own requests (orders watched, poison sent, stores read) are never faulted.
+   */
+  dynamodbThrottleRate: number;
+  dynamodbThroughputExceededRate: number;
+  dynamodbInternalErrorRate: number;
+  dynamodbReplyLossRate: number;
+  putEventsThrottleRate: number;
+  putEventsEntryFailureRate: number;
+  sfnThrottleRate: number;
+  sqsThrottleRate: number;
+  sqsInternalErrorRate: number;
   /** Longest wait for the system to go quiet once every order ended, and longest stretch with no order ending. */
   quietTimeoutMs: number;
   /** Local cloud and function output; dropped when absent. */
@@ -59,18 +78,35 @@ export const DEFAULT_OPTIONS: ChaosOptions = {
   poison: 10,
   concurrency: 25,
   duplicatePostRate: 0.1,
-  // SQS consumers are retried safely too, but by a redelivery one visibility timeout later (60 s), which makes
-  // a run minutes longer. Opt in with --fault-callers workflow-retry,http-client,sqs-redelivery.
-  faultCallers: ['workflow-retry', 'http-client'],
+  // Every caller that retries, SQS consumers included: their retry is a redelivery one visibility timeout later
+  // (60 s), which makes a run minutes longer, and which every saga wait is sized to outlast (services/common.yml).
+  faultCallers: ['workflow-retry', 'http-client', 'sqs-redelivery'],
+  dynamodbThrottleRate: 0.02,
+  dynamodbThroughputExceededRate: 0.02,
+  dynamodbInternalErrorRate: 0.02,
+  dynamodbReplyLossRate: 0.02,
+  putEventsThrottleRate: 0.02,
+  putEventsEntryFailureRate: 0.02,
+  sfnThrottleRate: 0.02,
+  sqsThrottleRate: 0.02,
+  sqsInternalErrorRate: 0.02,
   quietTimeoutMs: 600_000,
 };
 
-export interface OrderResult {
-  order: PlannedOrder;
-  orderId: string;
-  actual: Outcome | { status: string; reason?: string };
-  expected: boolean;
-}
+export type { OrderResult } from './orderOutcomes';
+
+/** The access key the run's own SDK clients sign with: the fault plan spares their requests by it. */
+const RUNNER_ACCESS_KEY_ID = 'chaos-runner';
+
+/**
+ * The run's own clients: the same as the invariant checker's (`storeClients`), signed with the run's access
+ * key. Watching orders, sending poison and reading the stores are the test's requests, not the system's: a
+ * fault there would be a failure of the test.
+ */
+const runnerClients = (endpoint: string): StoreClients => {
+  const config = { endpoint, region: 'eu-west-1', credentials: { accessKeyId: RUNNER_ACCESS_KEY_ID, secretAccessKey: 'local' } };
+  return { dynamo: DynamoDBDocumentClient.from(new DynamoDBClient(config)), sqs: new SQSClient(config), sfn: new SFNClient(config) };
+};
 
 export interface ChaosReport {
   options: Omit<ChaosOptions, 'log' | 'progress'>;
@@ -81,6 +117,8 @@ export interface ChaosReport {
   /** What the run itself saw go wrong at the API (a duplicate POST answered with another order, a refused request). */
   clientViolations: string[];
   results: OrderResult[];
+  /** The orders that ended other than their scenario intends: each a saga timeout, or a violation. */
+  outcomes: OutcomeVerdicts;
   timings: { startupMs: number; placingMs: number; quietMs: number; checkMs: number; totalMs: number; ordersPerSecond: number };
   /** Functions never faulted, and why. */
   spared: Record<string, string>;
@@ -236,12 +274,16 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     // The same functions as the other Lambda faults: a lost reply on an SQS consumer holds its message for a
     // whole visibility timeout (60 s), so it comes with --fault-callers sqs-redelivery, like the rest.
     replyLossOn: faultable,
+    apiFaultsOn: (call) => call.accessKeyId !== RUNNER_ACCESS_KEY_ID,
   });
 
   const unmute = muteInjectedErrors();
+  // Start-up seeds the stock with a direct invoke, which nothing retries: faults begin with the first order.
+  faults.setEnabled(false);
   const cloud = await startProjectCloud({ edgePort: 0, httpPort: 0, faults, retryIntervalMs: 50, log: options.log ?? (() => undefined) });
+  faults.setEnabled(true);
   loseReplies(cloud.lambda, faults);
-  const clients = storeClients(cloud.edgeUrl);
+  const clients = runnerClients(cloud.edgeUrl);
   const watcher = watchOrders(clients, STAGE);
   try {
     const startupMs = Date.now() - started;
@@ -249,7 +291,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     const planned = planOrders(options);
     const poisonEvery = options.poison > 0 ? Math.max(1, Math.floor(planned.length / options.poison)) : Infinity;
     const poison: PoisonMessage[] = [];
-    const poisonTarget = { endpoint: cloud.edgeUrl, stage: STAGE, busName: `ordering-${STAGE}`, runId: String(options.seed) };
+    const poisonTarget = { endpoint: cloud.edgeUrl, stage: STAGE, busName: `ordering-${STAGE}`, runId: String(options.seed), accessKeyId: RUNNER_ACCESS_KEY_ID };
     const clientViolations: string[] = [];
     const client = { posts: 0, duplicatePosts: 0, retriedPosts: 0 };
     const orderIds = new Map<number, string>();
@@ -340,6 +382,7 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
       invariants,
       clientViolations,
       results,
+      outcomes: judgeOutcomes(results, snapshot.shipments),
       timings: { startupMs, placingMs, quietMs, checkMs, totalMs, ordersPerSecond: planned.length / ((placingMs + quietMs) / 1000) },
       spared,
       snapshot,
@@ -352,18 +395,4 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
     await cloud.stop();
     unmute();
   }
-};
-
-/** Orders whose outcome was not one their scenario allows, counted by scenario and outcome. */
-export const unexpectedOutcomes = (results: readonly OrderResult[]): { scenario: ScenarioName; outcome: string; orders: number; example: string }[] => {
-  const groups = new Map<string, { scenario: ScenarioName; outcome: string; orders: number; example: string }>();
-  for (const { order, orderId, actual, expected } of results) {
-    if (expected) continue;
-    const outcome = [actual.status, actual.reason].filter(Boolean).join(' / ');
-    const key = `${order.scenario}|${outcome}`;
-    const group = groups.get(key) ?? { scenario: order.scenario, outcome, orders: 0, example: orderId };
-    group.orders++;
-    groups.set(key, group);
-  }
-  return [...groups.values()];
 };
