@@ -65,7 +65,7 @@ export interface LocalCloud {
   sns: SnsService;
   /** Every event accepted on any bus, in order: the catch-all log the platform stack declares. */
   eventLog: AcceptedEvent[];
-  /** Declared in the templates, deliberately not emulated (IAM, alarms…): printed at start. */
+  /** Declared in the templates, deliberately not emulated (IAM, resource policies…): printed at start. */
   notEmulated: string[];
   /**
    * Resolves once the cloud has nothing left to do on its own, all at the same moment: no bus delivery
@@ -461,7 +461,8 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
     for (const [logicalId, resource] of byType(template, 'AWS::SNS::Topic')) {
       const { TopicName, ...properties } = props(resource);
       try {
-        sns.createTopic(String(TopicName), properties);
+        // CloudFormation names an unnamed topic after its stack and logical id (plus a suffix AWS generates).
+        sns.createTopic(typeof TopicName === 'string' ? TopicName : `${stack.stackName}-${logicalId}`, properties);
       } catch (error) {
         throw new Error(`${where(logicalId)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }

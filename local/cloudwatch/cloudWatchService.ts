@@ -156,7 +156,7 @@ export class CloudWatchService {
       HistoryData: JSON.stringify({ version: '1.0', type: 'Create', createdAlarm: definition }),
     });
     this.store.retainFor(definition.Period * (definition.EvaluationPeriods + 1));
-    return describe(record);
+    return describeAlarm(record);
   }
 
   /** Every alarm, or those named or in one state, by name. */
@@ -164,7 +164,7 @@ export class CloudWatchService {
     return [...this.alarms.values()]
       .filter(({ definition, state }) => (filter.AlarmNames === undefined || filter.AlarmNames.includes(definition.AlarmName)) && (filter.StateValue === undefined || state === filter.StateValue))
       .sort((a, b) => (a.definition.AlarmName < b.definition.AlarmName ? -1 : 1))
-      .map(describe);
+      .map(describeAlarm);
   }
 
   /** Creations and state changes, newest first, of one alarm or all. */
@@ -346,7 +346,7 @@ export class CloudWatchService {
   }
 }
 
-const describe = (record: AlarmRecord): MetricAlarm => ({
+const describeAlarm = (record: AlarmRecord): MetricAlarm => ({
   ...structuredClone(record.definition),
   StateValue: record.state,
   StateReason: record.reason,
