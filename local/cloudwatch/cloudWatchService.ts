@@ -199,16 +199,7 @@ export class CloudWatchService {
    * it expects an alarm for, instead of waiting for the timer.
    */
   evaluateAlarms(): MetricAlarm[] {
-    const now = this.now();
-    for (const { metric, value, unit } of this.options.gauges?.() ?? []) this.store.sample(metric, value, { timestamp: now, unit });
-    this.store.expire();
-    for (const record of this.alarms.values()) {
-      const { definition } = record;
-      const { startTime, endTime } = evaluationRange(definition, now);
-      const datapoints = this.store.statistics(definition, { startTime, endTime, period: definition.Period, ...(definition.Unit !== undefined && { unit: definition.Unit }) });
-      const evaluation = evaluateAlarm(definition, datapoints, record.state, now);
-      if (evaluation && evaluation.state !== record.state) this.transition(record, evaluation, now);
-    }
+    this.evaluate();
     return this.describeAlarms();
   }
 
@@ -217,7 +208,7 @@ export class CloudWatchService {
     if (this.timer) return;
     this.timer = setInterval(() => {
       try {
-        this.evaluateAlarms();
+        this.evaluate();
       } catch (error) {
         this.log(`alarm evaluation failed: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -275,6 +266,19 @@ export class CloudWatchService {
     } catch (error) {
       if (!(error instanceof InvalidEmbeddedMetricsError || error instanceof InvalidMetricDataError)) throw error;
       this.log(`${functionName}: ${error.message}`);
+    }
+  }
+
+  private evaluate(): void {
+    const now = this.now();
+    for (const { metric, value, unit } of this.options.gauges?.() ?? []) this.store.sample(metric, value, { timestamp: now, unit });
+    this.store.expire();
+    for (const record of this.alarms.values()) {
+      const { definition } = record;
+      const { startTime, endTime } = evaluationRange(definition, now);
+      const datapoints = this.store.statistics(definition, { startTime, endTime, period: definition.Period, ...(definition.Unit !== undefined && { unit: definition.Unit }) });
+      const evaluation = evaluateAlarm(definition, datapoints, record.state, now);
+      if (evaluation && evaluation.state !== record.state) this.transition(record, evaluation, now);
     }
   }
 
