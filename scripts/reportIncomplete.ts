@@ -1,5 +1,6 @@
 /**
- * `npm run report:incomplete`: the orders stuck past their deadline in a non-terminal status, as a table. The
+ * `npm run report:incomplete`: the orders stuck past their deadline in a non-terminal status, and the cancelled
+ * orders still owed a refund, a stock release or a shipment cancellation past its due time, as tables. The
  * same domain code and table adapter as the scheduled `reportIncompleteOrders` function, run from here against
  * the orders table of a stage (`--stage`, default dev; `--json` for the raw report). Talks to the local cloud
  * unless AWS_ENDPOINT_URL or AWS_PROFILE is set, like `npm run tail`.
@@ -24,25 +25,50 @@ const duration = (seconds: number): string => {
 };
 
 /** A plain-text table, columns padded to their widest cell. */
+const table = (rows: string[][]): string[] => {
+  const widths = rows[0]?.map((_cell, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+};
+
+/** The report as tables: stuck orders, then cancelled orders still owed a compensation past its due time. */
 export const formatReport = (report: IncompleteOrdersReport): string => {
   const { summary } = report;
-  const header = `${summary.stuck} order(s) stuck past their deadline at ${report.checkedAt}`;
-  if (report.stuck.length === 0) return header;
-  const rows = [
-    ['order', 'status', 'awaiting', 'outcomes recorded', 'last event', 'overdue'],
-    ...report.stuck.map((order) => [
-      order.orderId,
-      order.status,
-      order.awaiting,
-      order.recorded.join(', ') || '-',
-      order.lastEvent ? `${order.lastEvent.detailType} at ${order.lastEvent.recordedAt}` : '-',
-      duration(order.overdueSeconds),
-    ]),
-  ];
-  const widths = rows[0]?.map((_cell, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  const lines = rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
-  const byStatus = Object.entries(summary.byStatus).map(([status, count]) => `${status} ${count}`).join(', ');
-  return [header, '', ...lines, '', `by status: ${byStatus}; oldest ${duration(summary.oldestOverdueSeconds)} overdue`].join('\n');
+  const lines = [`${summary.stuck} order(s) stuck past their deadline at ${report.checkedAt}`];
+  if (report.stuck.length > 0) {
+    lines.push(
+      '',
+      ...table([
+        ['order', 'status', 'awaiting', 'outcomes recorded', 'last event', 'overdue'],
+        ...report.stuck.map((order) => [
+          order.orderId,
+          order.status,
+          order.awaiting,
+          order.recorded.join(', ') || '-',
+          order.lastEvent ? `${order.lastEvent.detailType} at ${order.lastEvent.recordedAt}` : '-',
+          duration(order.overdueSeconds),
+        ]),
+      ]),
+    );
+    const byStatus = Object.entries(summary.byStatus).map(([status, count]) => `${status} ${count}`).join(', ');
+    lines.push('', `by status: ${byStatus}; oldest ${duration(summary.oldestOverdueSeconds)} overdue`);
+  }
+  if (report.compensationOwed.length > 0) {
+    lines.push(
+      '',
+      `${summary.compensationOwed} cancelled order(s) still owed a compensation past its due time`,
+      '',
+      ...table([
+        ['order', 'cancelled', 'owed', 'overdue'],
+        ...report.compensationOwed.map((order) => [
+          order.orderId,
+          [order.cancellationReason, order.cancelledAt && `at ${order.cancelledAt}`].filter(Boolean).join(' ') || '-',
+          order.owed.join(', '),
+          duration(order.overdueSeconds),
+        ]),
+      ]),
+    );
+  }
+  return lines.join('\n');
 };
 
 const main = async () => {

@@ -23,7 +23,8 @@ describe('formatReport', () => {
         stuck({}),
         stuck({ orderId: 'ord_b', status: 'CONFIRMED', phase: 'SHIPMENT', awaiting: 'dispatch', recorded: [], lastEvent: undefined, overdueSeconds: 90 }),
       ],
-      summary: { stuck: 2, byStatus: { PLACED: 1, CONFIRMED: 1 }, byAwaiting: { 'stock outcome': 1, dispatch: 1 }, oldestOverdueSeconds: 5_400 },
+      compensationOwed: [],
+      summary: { stuck: 2, compensationOwed: 0, byStatus: { PLACED: 1, CONFIRMED: 1 }, byAwaiting: { 'stock outcome': 1, dispatch: 1 }, oldestOverdueSeconds: 5_400 },
     };
 
     expect(formatReport(report).split('\n')).toEqual([
@@ -41,9 +42,37 @@ describe('formatReport', () => {
     const report: IncompleteOrdersReport = {
       checkedAt: '2026-11-25T11:03:00.000Z',
       stuck: [],
-      summary: { stuck: 0, byStatus: {}, byAwaiting: {}, oldestOverdueSeconds: 0 },
+      compensationOwed: [],
+      summary: { stuck: 0, compensationOwed: 0, byStatus: {}, byAwaiting: {}, oldestOverdueSeconds: 0 },
     };
 
     expect(formatReport(report)).toBe('0 order(s) stuck past their deadline at 2026-11-25T11:03:00.000Z');
+  });
+
+  it('prints the cancelled orders still owed a compensation, with what each is owed, when there are some', () => {
+    const report: IncompleteOrdersReport = {
+      checkedAt: '2026-11-25T11:03:00.000Z',
+      stuck: [],
+      compensationOwed: [
+        {
+          orderId: 'ord_c',
+          cancellationReason: 'SHIPMENT_FAILED',
+          cancelledAt: '2026-11-25T10:00:00.000Z',
+          owed: ['refund', 'shipment cancellation'],
+          dueBy: '2026-11-25T10:15:00.000Z',
+          overdueSeconds: 2_880,
+        },
+      ],
+      summary: { stuck: 0, compensationOwed: 1, byStatus: {}, byAwaiting: {}, oldestOverdueSeconds: 0 },
+    };
+
+    expect(formatReport(report).split('\n')).toEqual([
+      '0 order(s) stuck past their deadline at 2026-11-25T11:03:00.000Z',
+      '',
+      '1 cancelled order(s) still owed a compensation past its due time',
+      '',
+      'order  cancelled                                    owed                           overdue',
+      'ord_c  SHIPMENT_FAILED at 2026-11-25T10:00:00.000Z  refund, shipment cancellation  48 min',
+    ]);
   });
 });

@@ -4,8 +4,9 @@ import { requireEnv } from '#shared/runtime';
 import type { OverdueOrders } from '../domain/incompleteOrders';
 import type { Order } from '../domain/order';
 
-/** The index the orders table declares for this report (services/order/serverless.yml). */
+/** The indexes the orders table declares for this report (services/order/serverless.yml), and their range keys. */
 export const BY_STATUS_INDEX = 'byStatus';
+export const BY_COMPENSATION_DUE_INDEX = 'byCompensationDue';
 
 /** BatchGetItem's limit per request. */
 const MAX_BATCH_KEYS = 100;
@@ -15,8 +16,9 @@ const MAX_BATCH_ATTEMPTS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Overdue orders from the orders table: one Query of the `byStatus` index (status = S, deadline < before),
- * then the items themselves with BatchGetItem. The index projects keys only, so it stays small and cheap to
+ * Overdue orders from the orders table: one Query of the `byStatus` index (status = S, deadline < before) or
+ * of the sparse `byCompensationDue` index (CANCELLED, compensationDueBy < before), then the items themselves
+ * with BatchGetItem. The index projects keys only, so it stays small and cheap to
  * write on every status move; the report reads the few items it lists, consistently, so an order that moved on
  * after the index was read shows its current status.
  *
@@ -47,22 +49,26 @@ export const createOverdueOrders = ({ client: dynamo, tableName }: { client: Dyn
     return found;
   };
 
+  /** Orders the index lists under `status` with `rangeKey` before `before`, read back from the table. */
+  const listBefore = async (indexName: string, rangeKey: 'deadline' | 'compensationDueBy', status: string, before: Date): Promise<Order[]> => {
+    const orderIds: string[] = [];
+    const pages = paginateQuery(
+      { client },
+      {
+        TableName: tableName,
+        IndexName: indexName,
+        KeyConditionExpression: '#status = :status AND #rangeKey < :before',
+        ExpressionAttributeNames: { '#status': 'status', '#rangeKey': rangeKey },
+        ExpressionAttributeValues: { ':status': status, ':before': before.toISOString() },
+      },
+    );
+    for await (const page of pages) orderIds.push(...(page.Items ?? []).map((item) => String(item.orderId)));
+    return getAll(orderIds);
+  };
+
   return {
-    async list(status, before) {
-      const orderIds: string[] = [];
-      const pages = paginateQuery(
-        { client },
-        {
-          TableName: tableName,
-          IndexName: BY_STATUS_INDEX,
-          KeyConditionExpression: '#status = :status AND #deadline < :before',
-          ExpressionAttributeNames: { '#status': 'status', '#deadline': 'deadline' },
-          ExpressionAttributeValues: { ':status': status, ':before': before.toISOString() },
-        },
-      );
-      for await (const page of pages) orderIds.push(...(page.Items ?? []).map((item) => String(item.orderId)));
-      return getAll(orderIds);
-    },
+    list: (status, before) => listBefore(BY_STATUS_INDEX, 'deadline', status, before),
+    listCompensationDue: (before) => listBefore(BY_COMPENSATION_DUE_INDEX, 'compensationDueBy', 'CANCELLED', before),
   };
 };
 

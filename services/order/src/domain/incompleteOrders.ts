@@ -1,3 +1,4 @@
+import { compensationOwed, type Compensation } from './compensation';
 import { decide } from './decisions';
 import { isStuck, isTerminal, ORDER_STATUSES, WAITING_STATUS, type Order, type OrderStatus, type WaitPhase } from './order';
 import { summarizeOutcomes, type OutcomeSummary, type OutcomeType } from './outcomes';
@@ -7,7 +8,7 @@ export const INCOMPLETE_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter
 
 /**
  * The orders a stuck-orders report looks at. Kept apart from {@link OrderRepository}: it reads through the
- * `byStatus` index, which the saga's functions never need.
+ * `byStatus` and `byCompensationDue` indexes, which the saga's functions never need.
  */
 export interface OverdueOrders {
   /**
@@ -15,6 +16,19 @@ export interface OverdueOrders {
    * index is eventually consistent, so an order may have moved on since: callers check the status again.
    */
   list(status: OrderStatus, before: Date): Promise<Order[]>;
+  /** Cancelled orders marked as owed a compensation due before `before` (same consistency as {@link list}). */
+  listCompensationDue(before: Date): Promise<Order[]>;
+}
+
+/** A cancelled order still owed something past its due time: what an operator settles by hand or by redrive. */
+export interface CompensationOwedOrder {
+  orderId: string;
+  cancellationReason?: string;
+  cancelledAt?: string;
+  /** What was taken and not given back, in the terms of compensation.ts. */
+  owed: Compensation[];
+  dueBy: string;
+  overdueSeconds: number;
 }
 
 /** Where a stuck order stopped, in the terms an operator acts on. */
@@ -46,8 +60,11 @@ export interface IncompleteOrdersReport {
   checkedAt: string;
   /** Most overdue first. */
   stuck: StuckOrder[];
+  /** Most overdue first. */
+  compensationOwed: CompensationOwedOrder[];
   summary: {
     stuck: number;
+    compensationOwed: number;
     byStatus: Partial<Record<OrderStatus, number>>;
     byAwaiting: Record<string, number>;
     oldestOverdueSeconds: number;
@@ -124,20 +141,29 @@ const countBy = <T>(items: readonly T[], key: (item: T) => string): Record<strin
  * @example
  * ```ts
  * const report = buildIncompleteOrdersReport(candidates, now);
- * report.summary; // { stuck: 2, byStatus: { PLACED: 1, CONFIRMED: 1 }, byAwaiting: { ... }, oldestOverdueSeconds: 600 }
+ * report.summary; // { stuck: 2, compensationOwed: 0, byStatus: { PLACED: 1, CONFIRMED: 1 }, byAwaiting: { ... }, oldestOverdueSeconds: 600 }
  * ```
  */
-export const buildIncompleteOrdersReport = (candidates: readonly Order[], now: Date): IncompleteOrdersReport => {
-  const unique = [...new Map(candidates.map((order) => [order.orderId, order])).values()];
-  const stuck = unique
+export const buildIncompleteOrdersReport = (
+  candidates: readonly Order[],
+  now: Date,
+  compensationCandidates: readonly Order[] = [],
+): IncompleteOrdersReport => {
+  const unique = (orders: readonly Order[]) => [...new Map(orders.map((order) => [order.orderId, order])).values()];
+  const stuck = unique(candidates)
     .filter((order) => isStuck(order, now))
     .map((order) => describeStuckOrder(order, now))
+    .sort((a, b) => b.overdueSeconds - a.overdueSeconds || a.orderId.localeCompare(b.orderId));
+  const compensation = unique(compensationCandidates)
+    .flatMap((order) => describeCompensationOwed(order, now) ?? [])
     .sort((a, b) => b.overdueSeconds - a.overdueSeconds || a.orderId.localeCompare(b.orderId));
   return {
     checkedAt: now.toISOString(),
     stuck,
+    compensationOwed: compensation,
     summary: {
       stuck: stuck.length,
+      compensationOwed: compensation.length,
       byStatus: countBy(stuck, (order) => order.status),
       byAwaiting: countBy(stuck, (order) => order.awaiting),
       oldestOverdueSeconds: stuck[0]?.overdueSeconds ?? 0,
@@ -146,9 +172,28 @@ export const buildIncompleteOrdersReport = (candidates: readonly Order[], now: D
 };
 
 /**
- * Lists every order past its deadline in a non-terminal status, with where each stopped. The deadline covers
- * both of the saga's waits, so an order past it can only be one whose workflow failed or lost a wake-up, or
- * whose outcomes never came: none of them heals by waiting.
+ * A cancelled order past its compensation due time that still owes something; undefined once the order owes
+ * nothing (the index may lag the unmarking write) or is not yet due.
+ */
+export const describeCompensationOwed = (order: Order, now: Date): CompensationOwedOrder | undefined => {
+  const owed = compensationOwed(order);
+  if (owed.length === 0 || order.compensationDueBy === undefined || Date.parse(order.compensationDueBy) >= now.getTime()) return undefined;
+  return {
+    orderId: order.orderId,
+    ...(order.cancellationReason && { cancellationReason: order.cancellationReason }),
+    ...(order.cancelledAt && { cancelledAt: order.cancelledAt }),
+    owed,
+    dueBy: order.compensationDueBy,
+    overdueSeconds: Math.floor((now.getTime() - Date.parse(order.compensationDueBy)) / 1000),
+  };
+};
+
+/**
+ * Lists every order past its deadline in a non-terminal status, with where each stopped, and every cancelled
+ * order still owed a compensation past its due time. The deadline covers both of the saga's waits, so an order
+ * past it can only be one whose workflow failed or lost a wake-up, or whose outcomes never came; a compensation
+ * past its due time, one whose refund or release workflow failed (alarmed, redrivable) or never started: none of
+ * them heals by waiting.
  *
  * @example
  * ```ts
@@ -156,6 +201,6 @@ export const buildIncompleteOrdersReport = (candidates: readonly Order[], now: D
  * ```
  */
 export const reportIncompleteOrders = async ({ orders, now }: { orders: OverdueOrders; now: Date }): Promise<IncompleteOrdersReport> => {
-  const candidates = await Promise.all(INCOMPLETE_STATUSES.map((status) => orders.list(status, now)));
-  return buildIncompleteOrdersReport(candidates.flat(), now);
+  const [candidates, owing] = await Promise.all([Promise.all(INCOMPLETE_STATUSES.map((status) => orders.list(status, now))), orders.listCompensationDue(now)]);
+  return buildIncompleteOrdersReport(candidates.flat(), now, owing);
 };

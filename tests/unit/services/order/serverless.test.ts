@@ -50,13 +50,21 @@ describe('the packaged order stack', () => {
     }
   });
 
-  it('indexes orders by status and deadline for the stuck-orders report', () => {
+  it('indexes orders by status and deadline, and cancelled orders by compensation due time, for the incomplete-orders report', () => {
     expect(template.Resources.OrdersTable?.Properties?.GlobalSecondaryIndexes).toEqual([
       {
         IndexName: 'byStatus',
         KeySchema: [
           { AttributeName: 'status', KeyType: 'HASH' },
           { AttributeName: 'deadline', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: 'byCompensationDue',
+        KeySchema: [
+          { AttributeName: 'status', KeyType: 'HASH' },
+          { AttributeName: 'compensationDueBy', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },

@@ -47,6 +47,20 @@ describe('createOverdueOrders', () => {
     expect(placed.map((order) => order.orderId)).not.toContain(notYet?.orderId);
   });
 
+  it('returns the cancelled orders whose compensation is overdue, through the sparse byCompensationDue index', async () => {
+    const [overdue, notYet] = await store(
+      { status: 'CANCELLED', compensationDueBy: '2033-01-01T10:00:00.000Z' },
+      { status: 'CANCELLED', compensationDueBy: '2033-01-01T12:00:00.000Z' },
+      { status: 'CANCELLED' },
+    );
+    const source = createOverdueOrders({ client: dynamo.client, tableName: TABLE });
+
+    const owing = await source.listCompensationDue(new Date('2033-01-01T11:00:00.000Z'));
+
+    expect(owing.filter((order) => order.compensationDueBy?.startsWith('2033'))).toEqual([overdue]);
+    expect(owing.map((order) => order.orderId)).not.toContain(notYet?.orderId);
+  });
+
   it('reads every order when more are overdue than one BatchGetItem takes', async () => {
     const many = await store(...Array.from({ length: 120 }, (_unused, i) => ({ status: 'CONFIRMED' as const, deadline: `2032-01-01T00:00:${String(i % 60).padStart(2, '0')}.000Z` })));
     const source = createOverdueOrders({ client: dynamo.client, tableName: TABLE });
@@ -92,6 +106,6 @@ describe('createOverdueOrders when DynamoDB leaves keys unprocessed', () => {
 
 describe('overdueOrdersFromEnv', () => {
   it('builds the source from ORDERS_TABLE_NAME when it is set', () => {
-    expect(overdueOrdersFromEnv()).toEqual({ list: expect.any(Function) as unknown });
+    expect(overdueOrdersFromEnv()).toEqual({ list: expect.any(Function) as unknown, listCompensationDue: expect.any(Function) as unknown });
   });
 });

@@ -127,6 +127,7 @@ describe('buildIncompleteOrdersReport', () => {
     ]);
     expect(report.summary).toEqual({
       stuck: 2,
+      compensationOwed: 0,
       byStatus: { CONFIRMED: 1, PLACED: 1 },
       byAwaiting: { 'shipment creation': 1, 'payment outcome, stock outcome': 1 },
       oldestOverdueSeconds: 3600,
@@ -148,7 +149,8 @@ describe('buildIncompleteOrdersReport', () => {
     expect(report).toEqual({
       checkedAt: '2026-11-25T11:00:00.000Z',
       stuck: [],
-      summary: { stuck: 0, byStatus: {}, byAwaiting: {}, oldestOverdueSeconds: 0 },
+      compensationOwed: [],
+      summary: { stuck: 0, compensationOwed: 0, byStatus: {}, byAwaiting: {}, oldestOverdueSeconds: 0 },
     });
   });
 });
@@ -165,6 +167,7 @@ describe('reportIncompleteOrders', () => {
         asked.push([status, before.toISOString()]);
         return Promise.resolve(status === 'PLACED' ? [placed] : [completed]);
       },
+      listCompensationDue: () => Promise.resolve([]),
     };
 
     const report = await reportIncompleteOrders({ orders, now });
@@ -174,5 +177,29 @@ describe('reportIncompleteOrders', () => {
       ['CONFIRMED', now.toISOString()],
     ]);
     expect(report.stuck.map((order) => order.orderId)).toEqual([placed.orderId]);
+  });
+
+  it('lists a cancelled order still owed a compensation past its due time, and not one the index lists that owes nothing now', async () => {
+    const now = new Date('2026-11-25T11:00:00.000Z');
+    const cancelled = { cancellationReason: 'OUTCOMES_TIMED_OUT' as const, cancelledAt: '2026-11-25T10:00:00.000Z', compensationDueBy: '2026-11-25T10:15:00.000Z' };
+    const owing = orderWith('owing', 'CANCELLED', [fact('PaymentSucceeded'), fact('StockReserved'), fact('StockReleased')], cancelled);
+    // Its refund came back after the index was read.
+    const settled = orderWith('settled', 'CANCELLED', [fact('PaymentSucceeded'), fact('PaymentRefunded')], cancelled);
+    const before: string[] = [];
+    const orders: OverdueOrders = {
+      list: () => Promise.resolve([]),
+      listCompensationDue: (at) => {
+        before.push(at.toISOString());
+        return Promise.resolve([owing, settled]);
+      },
+    };
+
+    const report = await reportIncompleteOrders({ orders, now });
+
+    expect(before).toEqual([now.toISOString()]);
+    expect(report.compensationOwed).toEqual([
+      { orderId: owing.orderId, cancellationReason: 'OUTCOMES_TIMED_OUT', cancelledAt: '2026-11-25T10:00:00.000Z', owed: ['refund'], dueBy: '2026-11-25T10:15:00.000Z', overdueSeconds: 2_700 },
+    ]);
+    expect(report.summary.compensationOwed).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import '../support/environment';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { ScheduledEvent } from 'aws-lambda';
 import type { OverdueOrders } from '../../../../../services/order/src/domain/incompleteOrders';
 import type { Order, OrderStatus } from '../../../../../services/order/src/domain/order';
@@ -9,19 +10,34 @@ import { disabledTracer, silentLogger } from '../support/fakes';
 
 const NOW = new Date('2026-11-25T11:00:00.000Z');
 
-/** What the byStatus index would list: the orders of a status whose deadline is before the time asked. */
+/** What the two indexes would list: orders of a status past their deadline, cancelled orders past their compensation due time. */
 const overdueFrom = (orders: Order[]): OverdueOrders => ({
   list: (status: OrderStatus, before: Date) =>
     Promise.resolve(orders.filter((order) => order.status === status && Date.parse(order.deadline) < before.getTime())),
+  listCompensationDue: (before: Date) =>
+    Promise.resolve(orders.filter((order) => order.compensationDueBy !== undefined && Date.parse(order.compensationDueBy) < before.getTime())),
 });
+
+/** The EMF documents among the lines the function wrote to its log: what CloudWatch turns into the alarmed gauges. */
+const emfDocuments = (lines: readonly unknown[]) =>
+  lines.map((line) => JSON.parse(String(line)) as Record<string, unknown>).filter((document) => '_aws' in document);
 
 const setup = (orders: Order[]) => {
   const logger = silentLogger();
   const warn = jest.spyOn(logger, 'warn');
   const info = jest.spyOn(logger, 'info');
-  const handler = makeHandler({ orders: overdueFrom(orders), logger, tracer: disabledTracer(), now: () => NOW });
-  const run = () => handler(serviceEvent<ScheduledEvent>('reportIncompleteOrders'), lambdaContext('reportIncompleteOrders'));
-  return { run, warn, info };
+  const metrics = new Metrics({ namespace: 'Ordering', serviceName: 'order', defaultDimensions: { stage: 'dev' } });
+  const written: unknown[] = [];
+  const handler = makeHandler({ orders: overdueFrom(orders), logger, tracer: disabledTracer(), metrics, now: () => NOW });
+  const run = async () => {
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((line) => written.push(line) > 0);
+    try {
+      return await handler(serviceEvent<ScheduledEvent>('reportIncompleteOrders'), lambdaContext('reportIncompleteOrders'));
+    } finally {
+      write.mockRestore();
+    }
+  };
+  return { run, warn, info, metrics: () => emfDocuments(written) };
 };
 
 describe('reportIncompleteOrders', () => {
@@ -39,9 +55,46 @@ describe('reportIncompleteOrders', () => {
       ['order stuck past its deadline', expect.objectContaining({ correlationId: confirmed.orderId, status: 'CONFIRMED', awaiting: 'shipment creation', overdueSeconds: 1800 })],
       [
         'incomplete orders report',
-        { checkedAt: NOW.toISOString(), stuck: 2, byStatus: { PLACED: 1, CONFIRMED: 1 }, byAwaiting: expect.any(Object) as unknown, oldestOverdueSeconds: 3600 },
+        {
+          checkedAt: NOW.toISOString(),
+          stuck: 2,
+          compensationOwed: 0,
+          byStatus: { PLACED: 1, CONFIRMED: 1 },
+          byAwaiting: expect.any(Object) as unknown,
+          oldestOverdueSeconds: 3600,
+        },
       ],
     ]);
+  });
+
+  it('warns about each cancelled order still owed a compensation past its due time, and counts it', async () => {
+    const charged = placedOrder('owed-refund', {
+      status: 'CANCELLED',
+      cancellationReason: 'OUTCOMES_TIMED_OUT',
+      compensationDueBy: '2026-11-25T10:45:00.000Z',
+      outcomes: { PaymentSucceeded: { idempotencyKey: 'k', occurredAt: NOW.toISOString(), data: {} } } as Order['outcomes'],
+    });
+    const { run, warn, metrics } = setup([charged]);
+
+    const report = await run();
+
+    expect(report.compensationOwed).toEqual([
+      { orderId: charged.orderId, cancellationReason: 'OUTCOMES_TIMED_OUT', owed: ['refund'], dueBy: '2026-11-25T10:45:00.000Z', overdueSeconds: 900 },
+    ]);
+    expect(warn).toHaveBeenCalledWith('cancelled order still owed a compensation', expect.objectContaining({ correlationId: charged.orderId, owed: ['refund'] }));
+    expect(metrics()).toEqual([expect.objectContaining({ service: 'order', stage: 'dev', IncompleteOrders: 0, CompensationOwed: 1 })]);
+  });
+
+  it('emits both gauges, zeros included, on a run that finds nothing, so their alarms always have data', async () => {
+    const { run, metrics } = setup([]);
+
+    await run();
+
+    const [document] = metrics();
+    expect(document).toMatchObject({ IncompleteOrders: 0, CompensationOwed: 0, service: 'order', stage: 'dev' });
+    expect(document?._aws).toMatchObject({
+      CloudWatchMetrics: [{ Namespace: 'Ordering', Dimensions: [['service', 'stage']], Metrics: expect.arrayContaining([{ Name: 'IncompleteOrders', Unit: 'Count' }]) as unknown }],
+    });
   });
 
   it('logs only an informational summary when no order is stuck', async () => {
@@ -55,8 +108,10 @@ describe('reportIncompleteOrders', () => {
   });
 
   it('fails the invocation when the table cannot be read', async () => {
-    const failing: OverdueOrders = { list: () => Promise.reject(new Error('ProvisionedThroughputExceededException')) };
-    const handler = makeHandler({ orders: failing, logger: silentLogger(), tracer: disabledTracer(), now: () => NOW });
+    const throttled = () => Promise.reject(new Error('ProvisionedThroughputExceededException'));
+    const failing: OverdueOrders = { list: throttled, listCompensationDue: throttled };
+    const metrics = new Metrics({ namespace: 'Ordering', serviceName: 'order' });
+    const handler = makeHandler({ orders: failing, logger: silentLogger(), tracer: disabledTracer(), metrics, now: () => NOW });
 
     await expect(handler(serviceEvent<ScheduledEvent>('reportIncompleteOrders'), lambdaContext('reportIncompleteOrders'))).rejects.toThrow(
       'ProvisionedThroughputExceededException',
@@ -89,7 +144,7 @@ describe('reportIncompleteOrders, as packaged', () => {
     ]);
   });
 
-  it('may only query the byStatus index and read the orders it lists', () => {
+  it('may only query its two indexes and read the orders they list', () => {
     const roleId = (fn?.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const policies = template.Resources[roleId]?.Properties?.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[];
     const dynamo = policies
@@ -97,7 +152,11 @@ describe('reportIncompleteOrders, as packaged', () => {
       .filter((statement) => statement.Action.some((action) => action.startsWith('dynamodb:')));
 
     expect(dynamo).toEqual([
-      { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: { 'Fn::Sub': '${OrdersTable.Arn}/index/byStatus' } },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: [{ 'Fn::Sub': '${OrdersTable.Arn}/index/byStatus' }, { 'Fn::Sub': '${OrdersTable.Arn}/index/byCompensationDue' }],
+      },
       { Effect: 'Allow', Action: ['dynamodb:BatchGetItem'], Resource: { 'Fn::GetAtt': ['OrdersTable', 'Arn'] } },
     ]);
   });

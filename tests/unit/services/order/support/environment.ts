@@ -10,5 +10,6 @@ process.env.STATE_MACHINE_NAME ??= 'ordering-order-test-order';
 process.env.EVENT_BUS_NAME ??= 'ordering-test';
 process.env.DEAD_LETTER_QUEUE_NAME ??= 'ordering-order-test-onOrderOutcome-dlq';
 process.env.MAX_RECEIVE_COUNT ??= '5';
+process.env.STAGE ??= 'test';
 
 export {};
