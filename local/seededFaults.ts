@@ -161,7 +161,8 @@ const resourceOf = ({ input }: ApiCall): string => {
  * @example
  * ```ts
  * const faults = createSeededFaultPlan({ seed: 7, duplicateRate: 0.3, reorderRate: 0.3, transientErrorRate: 0.05,
- *   retriedSafely: (name) => safelyRetried.has(name) });
+ *   retriedSafely: (name) => safelyRetried.has(name), dynamodbThrottleRate: 0.02, putEventsEntryFailureRate: 0.02,
+ *   apiFaultsOn: (call) => call.accessKeyId !== 'test-runner' });
  * const cloud = await startLocalCloud({ ...options, faults });
  * // …
  * console.table(faults.stats());
@@ -216,33 +217,30 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
     stats.api.push(count);
     return count;
   };
-  const every = () => true;
+  type ApiRate = 'dynamodbThrottleRate' | 'dynamodbThroughputExceededRate' | 'dynamodbInternalErrorRate' | 'dynamodbReplyLossRate' | 'putEventsThrottleRate' | 'sfnThrottleRate' | 'sqsThrottleRate' | 'sqsInternalErrorRate';
+  const requestFault = (service: ApiService, fault: string, of: string, option: ApiRate, hits: (operation: string) => boolean, outcome: ApiFault): RequestFault => ({
+    count: apiCount(service, fault, of),
+    hits,
+    rate: rate(option, options[option]),
+    outcome,
+  });
+  const any = () => true;
+  const dynamodbWrite = (operation: string) => DYNAMODB_WRITES.has(operation);
+  const putEvents = (operation: string) => operation === 'PutEvents';
+  const sfnFaulted = (operation: string) => SFN_FAULTED.has(operation);
+  const sqsFaulted = (operation: string) => SQS_FAULTED.has(operation);
   const requestFaults: Record<ApiService, RequestFault[]> = {
     dynamodb: [
-      { count: apiCount('dynamodb', 'ThrottlingException', 'DynamoDB requests'), hits: every, rate: rate('dynamodbThrottleRate', options.dynamodbThrottleRate), outcome: { kind: 'error', error: 'ThrottlingException' } },
-      {
-        count: apiCount('dynamodb', 'ProvisionedThroughputExceededException', 'DynamoDB requests'),
-        hits: every,
-        rate: rate('dynamodbThroughputExceededRate', options.dynamodbThroughputExceededRate),
-        outcome: { kind: 'error', error: 'ProvisionedThroughputExceededException' },
-      },
-      { count: apiCount('dynamodb', 'InternalServerError', 'DynamoDB requests'), hits: every, rate: rate('dynamodbInternalErrorRate', options.dynamodbInternalErrorRate), outcome: { kind: 'error', error: 'InternalServerError' } },
-      {
-        count: apiCount('dynamodb', 'reply lost after the write landed', 'DynamoDB writes'),
-        hits: (operation) => DYNAMODB_WRITES.has(operation),
-        rate: rate('dynamodbReplyLossRate', options.dynamodbReplyLossRate),
-        outcome: { kind: 'reply-lost' },
-      },
+      requestFault('dynamodb', 'ThrottlingException', 'DynamoDB requests', 'dynamodbThrottleRate', any, { kind: 'error', error: 'ThrottlingException' }),
+      requestFault('dynamodb', 'ProvisionedThroughputExceededException', 'DynamoDB requests', 'dynamodbThroughputExceededRate', any, { kind: 'error', error: 'ProvisionedThroughputExceededException' }),
+      requestFault('dynamodb', 'InternalServerError', 'DynamoDB requests', 'dynamodbInternalErrorRate', any, { kind: 'error', error: 'InternalServerError' }),
+      requestFault('dynamodb', 'reply lost after the write landed', 'DynamoDB writes', 'dynamodbReplyLossRate', dynamodbWrite, { kind: 'reply-lost' }),
     ],
-    events: [
-      { count: apiCount('events', 'ThrottlingException', 'PutEvents requests'), hits: (operation) => operation === 'PutEvents', rate: rate('putEventsThrottleRate', options.putEventsThrottleRate), outcome: { kind: 'error', error: 'ThrottlingException' } },
-    ],
-    states: [
-      { count: apiCount('states', 'ThrottlingException', 'StartExecution/SendTask* requests'), hits: (operation) => SFN_FAULTED.has(operation), rate: rate('sfnThrottleRate', options.sfnThrottleRate), outcome: { kind: 'error', error: 'ThrottlingException' } },
-    ],
+    events: [requestFault('events', 'ThrottlingException', 'PutEvents requests', 'putEventsThrottleRate', putEvents, { kind: 'error', error: 'ThrottlingException' })],
+    states: [requestFault('states', 'ThrottlingException', 'StartExecution/SendTask* requests', 'sfnThrottleRate', sfnFaulted, { kind: 'error', error: 'ThrottlingException' })],
     sqs: [
-      { count: apiCount('sqs', 'RequestThrottled', 'SendMessage/DeleteMessage requests'), hits: (operation) => SQS_FAULTED.has(operation), rate: rate('sqsThrottleRate', options.sqsThrottleRate), outcome: { kind: 'error', error: 'RequestThrottled' } },
-      { count: apiCount('sqs', 'InternalFailure', 'SendMessage/DeleteMessage requests'), hits: (operation) => SQS_FAULTED.has(operation), rate: rate('sqsInternalErrorRate', options.sqsInternalErrorRate), outcome: { kind: 'error', error: 'InternalFailure' } },
+      requestFault('sqs', 'RequestThrottled', 'SendMessage/DeleteMessage requests', 'sqsThrottleRate', sqsFaulted, { kind: 'error', error: 'RequestThrottled' }),
+      requestFault('sqs', 'InternalFailure', 'SendMessage/DeleteMessage requests', 'sqsInternalErrorRate', sqsFaulted, { kind: 'error', error: 'InternalFailure' }),
     ],
   };
   const entryFailures = apiCount('events', 'entries InternalFailure', 'PutEvents entries');
