@@ -7,6 +7,7 @@ import { paymentDeclined } from './events/paymentDeclined';
 import { paymentFailed } from './events/paymentFailed';
 import { paymentRefunded } from './events/paymentRefunded';
 import { paymentSucceeded } from './events/paymentSucceeded';
+import { shipmentCancelled } from './events/shipmentCancelled';
 import { shipmentCreated } from './events/shipmentCreated';
 import { shipmentDelivered } from './events/shipmentDelivered';
 import { shipmentDispatched } from './events/shipmentDispatched';
@@ -32,4 +33,5 @@ export const catalog: readonly EventContract[] = [
   orderCancelled,
   paymentRefunded,
   stockReleased,
+  shipmentCancelled,
 ] as const;

@@ -17,3 +17,4 @@ export * from './events/shipmentCreated';
 export * from './events/shipmentDispatched';
 export * from './events/shipmentDelivered';
 export * from './events/shipmentFailed';
+export * from './events/shipmentCancelled';

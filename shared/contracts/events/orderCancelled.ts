@@ -15,7 +15,7 @@ export const orderCancelled = defineEventContract({
   producer: 'order',
   version: 1,
   description:
-    'The order will not be fulfilled. Payment refunds any charge and inventory releases any reservation, whenever they learn of it.',
+    'The order will not be fulfilled. Payment refunds any charge, inventory releases any reservation and shipping cancels any shipment, whenever they learn of it.',
   data: z
     .object({
       orderId: orderIdSchema,

@@ -8,11 +8,12 @@ import { TaskTokenClosedError, TaskTokens } from '../../../local/stepfunctions/t
 import { createSimulatedCarrier } from '../../../services/shipping/src/adapters/carrier';
 import type { Carrier } from '../../../services/shipping/src/domain/carrier';
 import type { CarrierCallback } from '../../../services/shipping/src/domain/carrierCallback';
-import type { CarrierStatus } from '../../../services/shipping/src/domain/shipment';
+import type { CarrierStatus, Shipment } from '../../../services/shipping/src/domain/shipment';
 import { shipmentWorkflowFor, type ShipmentTimeouts } from '../../../services/shipping/src/domain/workflowStarts';
 import { makeHandler as awaitCarrier } from '../../../services/shipping/src/handlers/awaitCarrier';
 import { makeHandler as createShipment } from '../../../services/shipping/src/handlers/createShipment';
 import { makeHandler as expireWait } from '../../../services/shipping/src/handlers/expireWait';
+import { makeHandler as onOrderCancelled } from '../../../services/shipping/src/handlers/onOrderCancelled';
 import { makeHandler as publishShipmentEvent } from '../../../services/shipping/src/handlers/publishShipmentEvent';
 import { makeHandler as recordBookingFailure } from '../../../services/shipping/src/handlers/recordBookingFailure';
 import { makeHandler as recordCarrierCallback } from '../../../services/shipping/src/handlers/recordCarrierCallback';
@@ -31,6 +32,8 @@ import {
 const SAMPLE = JSON.parse(readFileSync(join(__dirname, '../../../shared/contracts/samples/OrderConfirmed.v1.json'), 'utf8')) as {
   detail: { data: { orderId: string; shippingAddress: { postalCode: string } }; metadata: Record<string, string> };
 };
+/** The OrderCancelled that shipping's queue delivers (`events/onOrderCancelled.json`), about the sample order. */
+const CANCELLED_SAMPLE = readFileSync(join(__dirname, '../../../services/shipping/events/onOrderCancelled.json'), 'utf8');
 /** Long enough never to fire unless a test means it to. */
 const PATIENT: ShipmentTimeouts = { dispatchSeconds: 60, deliverySeconds: 60 };
 
@@ -52,6 +55,9 @@ const confirmedOrder = (postalCode: string, timeouts: ShipmentTimeouts) => {
   return { orderId, start: shipmentWorkflowFor(parseEvent([orderConfirmed], event), timeouts) };
 };
 
+/** The carrier posting a report to the real webhook: the answer's status code and body. */
+type Post = (status: CarrierStatus, overrides?: Partial<CarrierCallback>) => Promise<{ statusCode: number | undefined; outcome?: string; status?: string }>;
+
 /**
  * Ships one order through the packaged state machine with the real handlers on DynamoDB. The carrier's
  * callbacks go through the real webhook handler, whose resumer settles the local execution's task tokens
@@ -66,8 +72,11 @@ const ship = ({
   postalCode?: string;
   timeouts?: ShipmentTimeouts;
   carrier?: Carrier;
-  /** Replaces a task's handler, given the real one: to act at a precise point of the workflow. */
-  wrap?: Partial<Record<'createShipment' | 'expireWait', (real: TaskHandler) => TaskHandler>>;
+  /**
+   * Replaces a task's handler, given the real one and the order's carrier and customer: to act at a precise
+   * point of the workflow.
+   */
+  wrap?: Partial<Record<'createShipment' | 'expireWait', (real: TaskHandler, order: { post: Post; cancel: () => Promise<void> }) => TaskHandler>>;
 } = {}) => {
   const { orderId, start } = confirmedOrder(postalCode, timeouts);
   const shipments = shipmentsOn(dynamo);
@@ -84,7 +93,7 @@ const ship = ({
       handler(payload, lambdaContext(name));
   const webhook = recordCarrierCallback({ shipments, resumer, ...dependencies });
 
-  const post = async (status: CarrierStatus, overrides: Partial<CarrierCallback> = {}) => {
+  const post: Post = async (status, overrides = {}) => {
     const shipment = await shipments.get(orderId);
     const body: CarrierCallback = {
       shipmentId: shipment?.shipmentId ?? 'shp_unknown',
@@ -97,6 +106,21 @@ const ship = ({
     return { statusCode: response.statusCode, ...(JSON.parse(String(response.body)) as { outcome?: string; status?: string }) };
   };
 
+  /** OrderCancelled for this order, delivered to shipping's real consumer; its resumes settle this execution's tokens. */
+  const consumer = onOrderCancelled({
+    shipments,
+    carrier,
+    resumer,
+    deadLetters: { send: () => Promise.reject(new Error('nothing should be dead-lettered here')) },
+    maxReceiveCount: 5,
+    ...dependencies,
+  });
+  const cancel = async () => {
+    const event = JSON.parse(CANCELLED_SAMPLE.split(SAMPLE.detail.data.orderId).join(orderId)) as Parameters<typeof consumer>[0];
+    const { batchItemFailures } = await consumer(event, lambdaContext('onOrderCancelled'));
+    if (batchItemFailures.length > 0) throw new Error('onOrderCancelled failed the message');
+  };
+
   const realExpire = asTask('expireWait', expireWait({ shipments, ...dependencies }));
   const realCreate = asTask('createShipment', createShipment({ carrier, shipments, ...dependencies }));
   const run: WorkflowRun = runWorkflow({
@@ -106,10 +130,10 @@ const ship = ({
     executionName: start.name,
     taskTokens,
     handlers: {
-      createShipment: wrap.createShipment ? wrap.createShipment(realCreate) : realCreate,
+      createShipment: wrap.createShipment ? wrap.createShipment(realCreate, { post, cancel }) : realCreate,
       recordBookingFailure: asTask('recordBookingFailure', recordBookingFailure({ shipments, ...dependencies })),
       awaitCarrier: asTask('awaitCarrier', awaitCarrier({ shipments, resumer, ...dependencies })),
-      expireWait: wrap.expireWait ? wrap.expireWait(realExpire) : realExpire,
+      expireWait: wrap.expireWait ? wrap.expireWait(realExpire, { post, cancel }) : realExpire,
       publishShipmentEvent: asTask('publishShipmentEvent', publishShipmentEvent({ publisher, ...dependencies })),
     },
   });
@@ -118,7 +142,7 @@ const ship = ({
   const waitingFor = (awaiting: CarrierStatus) =>
     eventually(async () => (await shipments.get(orderId))?.wait?.awaiting === awaiting && taskTokens.pending > 0);
 
-  return { orderId, run, post, waitingFor, publisher, shipments, taskTokens };
+  return { orderId, run, post, cancel, waitingFor, publisher, shipments, taskTokens };
 };
 
 const settle = (send: () => void): Promise<ResumeResult> => {
@@ -311,7 +335,10 @@ describe('shipment workflow', () => {
 
   it('publishes ShipmentFailed with CARRIER_UNAVAILABLE at once, waiting for nothing, when no booking attempt reaches the carrier', async () => {
     // Arrange
-    const carrier: Carrier = { book: () => Promise.reject(new TransientError('carrier unavailable')) };
+    const carrier: Carrier = {
+      book: () => Promise.reject(new TransientError('carrier unavailable')),
+      cancel: () => Promise.reject(new TransientError('carrier unavailable')),
+    };
 
     // Act
     const { orderId, run, publisher, shipments } = ship({ carrier });
@@ -348,5 +375,149 @@ describe('shipment workflow', () => {
     // Assert
     expect(publisher.published.map((event) => event.detailType)).toEqual(['ShipmentCreated', 'ShipmentDispatched', 'ShipmentDelivered']);
     expect(publisher.published[0]?.detail.data).toMatchObject({ orderId, carrier: expect.not.stringMatching(/^none$/) as unknown });
+  });
+});
+
+describe('shipment workflow, when the order is cancelled', () => {
+  const cancelledBy = (orderId: string) => `${orderId}:cancelled`;
+
+  it('cancels with the carrier, publishes ShipmentCancelled caused by OrderCancelled and ends when the cancellation resumes the wait for dispatch', async () => {
+    // Arrange
+    const carrier = createSimulatedCarrier();
+    const cancelWithCarrier = jest.spyOn(carrier, 'cancel');
+    const { orderId, run, cancel, waitingFor, publisher, shipments, taskTokens } = ship({ carrier });
+    await waitingFor('DISPATCHED');
+
+    // Act
+    await cancel();
+    await run.result;
+
+    // Assert
+    expect(facts(publisher)).toEqual([
+      expect.objectContaining({ type: 'ShipmentCreated' }) as unknown,
+      { type: 'ShipmentCancelled', key: `${orderId}:shipment-cancelled`, cause: cancelledBy(orderId), data: { orderId, shipmentId: expect.stringMatching(/^shp_/) as unknown } },
+    ]);
+    expect(run.statesEntered().slice(-2)).toEqual(['AfterDispatchWait', 'PublishShipmentCancelled']);
+    expect(cancelWithCarrier).toHaveBeenCalledWith(orderId);
+    await expect(shipments.get(orderId)).resolves.toMatchObject({ status: 'CANCELLED', cancelledBy: cancelledBy(orderId) });
+    expect(taskTokens.pending).toBe(0);
+  });
+
+  it('publishes ShipmentCancelled after ShipmentDispatched when the cancellation resumes the wait for delivery', async () => {
+    // Arrange
+    const { orderId, run, post, cancel, waitingFor, publisher } = ship();
+    await waitingFor('DISPATCHED');
+    await post('DISPATCHED');
+    await waitingFor('DELIVERED');
+
+    // Act
+    await cancel();
+    await run.result;
+
+    // Assert
+    expect(facts(publisher).map(({ type, cause }) => [type, cause])).toEqual([
+      ['ShipmentCreated', `${orderId}:confirmed`],
+      ['ShipmentDispatched', `${orderId}:shipment-created`],
+      ['ShipmentCancelled', cancelledBy(orderId)],
+    ]);
+  });
+
+  it('lets the next wait find a cancellation that landed while the workflow was between two waits', async () => {
+    // Arrange
+    const shipping = ship();
+    // OrderCancelled lands while ShipmentDispatched is being published: no task token is stored for anyone to resume.
+    shipping.publisher.onPublish = async (event) => {
+      if (event.detailType === 'ShipmentDispatched') await shipping.cancel();
+    };
+    await shipping.waitingFor('DISPATCHED');
+
+    // Act
+    await shipping.post('DISPATCHED');
+    await shipping.run.result;
+
+    // Assert
+    expect(shipping.publisher.detailTypes()).toEqual(['ShipmentCreated', 'ShipmentDispatched', 'ShipmentCancelled']);
+    expect(shipping.run.statesEntered()).toContain('AwaitDelivery');
+    expect(shipping.run.statesEntered()).not.toContain('ExpireDeliveryWait');
+  });
+
+  it('books nothing and publishes ShipmentCancelled at once when OrderCancelled arrived before the booking', async () => {
+    // Arrange
+    const carrier = createSimulatedCarrier();
+    const book = jest.spyOn(carrier, 'book');
+    const shipping = ship({
+      carrier,
+      // OrderCancelled overtook OrderConfirmed: its tombstone is stored before the booking task runs.
+      wrap: {
+        createShipment: (real, { cancel }) => async (payload) => {
+          await cancel();
+          return real(payload);
+        },
+      },
+    });
+
+    // Act
+    await shipping.run.result;
+
+    // Assert
+    expect(book).not.toHaveBeenCalled();
+    expect(facts(shipping.publisher)).toEqual([
+      {
+        type: 'ShipmentCancelled',
+        key: `${shipping.orderId}:shipment-cancelled`,
+        cause: cancelledBy(shipping.orderId),
+        data: { orderId: shipping.orderId, shipmentId: `unbooked-${shipping.orderId}` },
+      },
+    ]);
+    expect(shipping.run.statesEntered()).not.toContain('AwaitDispatch');
+    await expect(shipping.shipments.get(shipping.orderId)).resolves.toMatchObject({ status: 'CANCELLED', carrier: 'none' });
+  });
+
+  it('cancels the booking with the carrier and announces no shipment when the tombstone was stored while the carrier booked', async () => {
+    // Arrange
+    const real = createSimulatedCarrier();
+    const cancelWithCarrier = jest.fn((orderId: string) => real.cancel(orderId));
+    let cancelOrder = (): Promise<void> => Promise.resolve();
+    const racing: Carrier = {
+      book: async (request) => {
+        await cancelOrder();
+        return real.book(request);
+      },
+      cancel: cancelWithCarrier,
+    };
+    const shipping = ship({ carrier: racing });
+    // Bound before the booking runs: createShipment reads the shipment first, and books only after that read.
+    cancelOrder = shipping.cancel;
+
+    // Act
+    await shipping.run.result;
+
+    // Assert
+    expect(shipping.publisher.detailTypes()).toEqual(['ShipmentCancelled']);
+    expect(cancelWithCarrier).toHaveBeenCalledWith(shipping.orderId);
+    await expect(shipping.shipments.get(shipping.orderId)).resolves.toMatchObject({ status: 'CANCELLED', carrier: 'none' });
+  });
+
+  it('records a carrier report that arrives after the cancellation as late, and resumes, publishes and moves nothing', async () => {
+    // Arrange
+    const { orderId, run, post, cancel, waitingFor, publisher, shipments } = ship();
+    await waitingFor('DISPATCHED');
+    await cancel();
+    await run.result;
+
+    // Act
+    const dispatched = await post('DISPATCHED');
+    const delivered = await post('DELIVERED');
+
+    // Assert
+    expect([dispatched, delivered]).toEqual([
+      { statusCode: 202, outcome: 'late', status: 'CANCELLED' },
+      { statusCode: 202, outcome: 'late', status: 'CANCELLED' },
+    ]);
+    expect(publisher.detailTypes()).toEqual(['ShipmentCreated', 'ShipmentCancelled']);
+    const after = (await shipments.get(orderId)) as Shipment;
+    expect(after).toMatchObject({ status: 'CANCELLED', callbacks: {} });
+    expect(after.lateReports?.map(({ status }) => status)).toEqual(['DISPATCHED', 'DELIVERED']);
+    expect(after.dispatchedAt).toBeUndefined();
   });
 });

@@ -82,6 +82,8 @@ const SHIPMENT_NEXT: Record<OutcomeSummary['shipment'], string> = {
   // The wait's own decision settles these two; listed for completeness of the table.
   DELIVERED: 'workflow to complete',
   FAILED: 'workflow to cancel',
+  // Shipping cancels only after OrderCancelled: an order still waiting that heard it lost its own cancel step.
+  CANCELLED: 'workflow to cancel',
 };
 
 const awaitingOf = (order: Order, phase: WaitPhase, outcomes: OutcomeSummary): string => {

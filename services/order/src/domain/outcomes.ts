@@ -3,6 +3,7 @@ import {
   paymentFailed,
   paymentRefunded,
   paymentSucceeded,
+  shipmentCancelled,
   shipmentCreated,
   shipmentDelivered,
   shipmentDispatched,
@@ -16,7 +17,8 @@ import type { HistoryEntry } from './order';
 
 /**
  * Every fact other services publish about an order. The workflow decides on the payment, stock and shipment
- * outcomes; PaymentRefunded and StockReleased only complete the order's history.
+ * outcomes; PaymentRefunded, StockReleased and ShipmentCancelled answer a cancellation already made and only
+ * complete the order's history.
  */
 export const outcomeContracts = [
   paymentSucceeded,
@@ -30,6 +32,7 @@ export const outcomeContracts = [
   shipmentFailed,
   paymentRefunded,
   stockReleased,
+  shipmentCancelled,
 ] as const;
 
 export type OutcomeEvent = EventOf<(typeof outcomeContracts)[number]>;
@@ -81,7 +84,7 @@ export const factFrom = (event: OutcomeEvent, now: Date): RecordedFact => {
 
 export type PaymentState = 'PENDING' | 'SUCCEEDED' | 'DECLINED' | 'FAILED' | 'REFUNDED';
 export type StockState = 'PENDING' | 'RESERVED' | 'FAILED' | 'RELEASED';
-export type ShipmentState = 'PENDING' | 'CREATED' | 'DISPATCHED' | 'DELIVERED' | 'FAILED';
+export type ShipmentState = 'PENDING' | 'CREATED' | 'DISPATCHED' | 'DELIVERED' | 'FAILED' | 'CANCELLED';
 
 export interface OutcomeSummary {
   payment: PaymentState;
@@ -112,11 +115,13 @@ export const summarizeOutcomes = (outcomes: Outcomes): OutcomeSummary => ({
         : 'PENDING',
   shipment: outcomes.ShipmentDelivered
     ? 'DELIVERED'
-    : outcomes.ShipmentFailed
-      ? 'FAILED'
-      : outcomes.ShipmentDispatched
-        ? 'DISPATCHED'
-        : outcomes.ShipmentCreated
-          ? 'CREATED'
-          : 'PENDING',
+    : outcomes.ShipmentCancelled
+      ? 'CANCELLED'
+      : outcomes.ShipmentFailed
+        ? 'FAILED'
+        : outcomes.ShipmentDispatched
+          ? 'DISPATCHED'
+          : outcomes.ShipmentCreated
+            ? 'CREATED'
+            : 'PENDING',
 });

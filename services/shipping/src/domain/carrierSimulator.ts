@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Booking, ShipmentRequest } from './carrier';
+import type { Booking, CarrierCancellation, ShipmentRequest } from './carrier';
 import type { CarrierCallback } from './carrierCallback';
 import type { CarrierStatus } from './shipment';
 
@@ -48,6 +48,16 @@ export const simulateBooking = (request: ShipmentRequest, attempt: number): Book
     ? { outcome: 'REJECTED', shipmentId, carrier: SIMULATED_CARRIER, reason: 'address is outside the service area' }
     : { outcome: 'ACCEPTED', shipmentId, carrier: SIMULATED_CARRIER, trackingNumber: simulatedTrackingNumber(request.orderId) };
 };
+
+/**
+ * The simulated carrier's answer to cancelling an order's booking. It keeps no bookings (every answer is
+ * derived from the order), so it cannot tell an order it booked from one it never did: it answers the one
+ * shipment id the order has or would have had, the same every time, which is the idempotent answer either way.
+ */
+export const simulateCancellation = (orderId: string): CarrierCancellation => ({
+  carrier: SIMULATED_CARRIER,
+  shipmentId: simulatedShipmentId(orderId),
+});
 
 export interface PlannedCallback {
   /** When the carrier sends it, counted from the booking. */

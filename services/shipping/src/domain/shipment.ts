@@ -1,10 +1,11 @@
 /**
  * A shipment's life, as pure rules. Status moves forward only: CREATED → DISPATCHED → DELIVERED, or to
- * FAILED, and nothing leaves DELIVERED or FAILED. Carriers report at least once and in no guaranteed order,
- * so DELIVERED may overtake DISPATCHED; the late DISPATCHED is still recorded, but moves nothing back.
+ * FAILED, or (the order was cancelled) from CREATED or DISPATCHED to CANCELLED; nothing leaves DELIVERED,
+ * FAILED or CANCELLED. Carriers report at least once and in no guaranteed order, so DELIVERED may overtake
+ * DISPATCHED; the late DISPATCHED is still recorded, but moves nothing back.
  */
 
-export const SHIPMENT_STATUSES = ['CREATED', 'DISPATCHED', 'DELIVERED', 'FAILED'] as const;
+export const SHIPMENT_STATUSES = ['CREATED', 'DISPATCHED', 'DELIVERED', 'FAILED', 'CANCELLED'] as const;
 export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
 /** What a carrier callback reports. */
@@ -30,6 +31,18 @@ export interface ShipmentWait {
   taskToken: string;
 }
 
+/**
+ * A carrier report that arrived after the shipment was cancelled. Kept apart from `callbacks`, and only the
+ * first {@link LATE_REPORTS_KEPT}: a carrier keeps reporting a parcel it was told to stop, and nothing it says
+ * may grow the item without bound.
+ */
+export interface LateReport extends RecordedCallback {
+  callbackId: string;
+}
+
+/** How many reports after a cancellation a shipment keeps; later ones are logged, not stored. */
+export const LATE_REPORTS_KEPT = 10;
+
 export interface Shipment {
   orderId: string;
   shipmentId: string;
@@ -42,9 +55,13 @@ export interface Shipment {
   deliveredAt?: string;
   failedAt?: string;
   failureReason?: FailureReason;
+  cancelledAt?: string;
+  /** The idempotency key of the OrderCancelled that cancelled it: the cause of ShipmentCancelled. */
+  cancelledBy?: string;
   /** Every distinct callback received, by the carrier's `callbackId`: what duplicates are detected against. */
   callbacks: Record<string, RecordedCallback>;
   wait?: ShipmentWait;
+  lateReports?: LateReport[];
 }
 
 /**
@@ -60,10 +77,10 @@ export const statusAfter = (current: ShipmentStatus, reported: CarrierStatus): S
 
 /**
  * Whether a wait for `awaiting` is over: the shipment reached that status, went past it (a delivery also
- * answers a wait for dispatch), or failed and can no longer reach it.
+ * answers a wait for dispatch), or failed or was cancelled and can no longer reach it.
  */
 export const isWaitOver = (status: ShipmentStatus, awaiting: CarrierStatus): boolean =>
-  status === awaiting || status === 'DELIVERED' || status === 'FAILED';
+  status === awaiting || status === 'DELIVERED' || status === 'FAILED' || status === 'CANCELLED';
 
 /**
  * What a finished wait hands back to the workflow, which routes on `status`. Every field is always present
@@ -76,6 +93,8 @@ export interface WaitOutcome {
   deliveredAt: string | null;
   failedAt: string | null;
   failureReason: FailureReason | null;
+  cancelledAt: string | null;
+  cancelledBy: string | null;
 }
 
 export const waitOutcomeOf = (shipment: Shipment): WaitOutcome => ({
@@ -84,6 +103,8 @@ export const waitOutcomeOf = (shipment: Shipment): WaitOutcome => ({
   deliveredAt: shipment.deliveredAt ?? null,
   failedAt: shipment.failedAt ?? null,
   failureReason: shipment.failureReason ?? null,
+  cancelledAt: shipment.cancelledAt ?? null,
+  cancelledBy: shipment.cancelledBy ?? null,
 });
 
 /**
@@ -96,6 +117,14 @@ export const wakeUp = (shipment: Shipment): { taskToken: string; outcome: WaitOu
   shipment.wait && isWaitOver(shipment.status, shipment.wait.awaiting)
     ? { taskToken: shipment.wait.taskToken, outcome: waitOutcomeOf(shipment) }
     : undefined;
+
+/**
+ * The task a carrier report resumes, if any. A report on a cancelled shipment resumes nothing: the
+ * cancellation resumes the wait itself (onOrderCancelled, or awaitCarrier when the wait began after it), and
+ * a carrier that has not yet heard of it must never speak for it.
+ */
+export const wakeUpOnReport = (shipment: Shipment): ReturnType<typeof wakeUp> =>
+  shipment.status === 'CANCELLED' ? undefined : wakeUp(shipment);
 
 /**
  * A wait that timed out fails the shipment, unless the awaited status arrived in the meantime (a callback

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   buildEvent,
   orderIdSchema,
+  shipmentCancelled,
   shipmentCreated,
   shipmentDelivered,
   shipmentDispatched,
@@ -15,7 +16,10 @@ const timestamp = z.iso.datetime({ offset: true });
 const common = {
   orderId: orderIdSchema,
   shipmentId: z.string().min(1),
-  /** The idempotency key of the fact this one follows: OrderConfirmed, or the previous shipping fact. */
+  /**
+   * The idempotency key of the fact this one follows: OrderConfirmed, the previous shipping fact, or (for
+   * ShipmentCancelled) the OrderCancelled.
+   */
   causationId: z.string().min(1),
 };
 
@@ -33,6 +37,7 @@ export const publishShipmentEventInput = z.discriminatedUnion('event', [
     reason: z.enum(FAILURE_REASONS),
     failedAt: timestamp,
   }),
+  z.object({ event: z.literal('ShipmentCancelled'), ...common, cancelledAt: timestamp }),
 ]);
 
 export type PublishShipmentEventInput = z.infer<typeof publishShipmentEventInput>;
@@ -63,5 +68,7 @@ export const shipmentEventFor = (input: PublishShipmentEventInput): OutgoingEven
       return buildEvent(shipmentDelivered, { orderId, shipmentId, deliveredAt: input.deliveredAt }, cause(input.deliveredAt));
     case 'ShipmentFailed':
       return buildEvent(shipmentFailed, { orderId, shipmentId, reason: input.reason }, cause(input.failedAt));
+    case 'ShipmentCancelled':
+      return buildEvent(shipmentCancelled, { orderId, shipmentId }, cause(input.cancelledAt));
   }
 };

@@ -1,7 +1,16 @@
+import type { ShipmentCancellation } from './cancellation';
 import type { CarrierCallback } from './carrierCallback';
 import type { CarrierStatus, Shipment } from './shipment';
 
-export type RecordOutcome = 'recorded' | 'duplicate';
+/** `late`: the shipment was cancelled; the report is kept apart (`lateReports`, the first few) and moves nothing. */
+export type RecordOutcome = 'recorded' | 'duplicate' | 'late';
+
+/**
+ * `tombstoned`: the order had no shipment yet, and now has a CANCELLED one that can never be booked;
+ * `cancelled`: an open shipment was cancelled; `duplicate`: it already was; `not-open`: it was delivered or
+ * had failed, and stays so.
+ */
+export type CancelOutcome = 'tombstoned' | 'cancelled' | 'duplicate' | 'not-open';
 
 /**
  * Where shipments are kept, one per order. Every method is a single atomic conditional write (plus, where
@@ -16,7 +25,8 @@ export interface ShipmentRepository {
   orderIdOf(shipmentId: string): Promise<string | undefined>;
 
   /**
-   * Records a carrier report once per `callbackId` and moves the status forward if the report allows it.
+   * Records a carrier report once per `callbackId` and moves the status forward if the report allows it;
+   * on a cancelled shipment, keeps it among the first `LATE_REPORTS_KEPT` late reports and moves nothing.
    * Returns the shipment as it is after the write (after a duplicate: as it is now).
    */
   recordCallback(orderId: string, callback: CarrierCallback, receivedAt: Date): Promise<{ outcome: RecordOutcome; shipment: Shipment }>;
@@ -29,6 +39,12 @@ export interface ShipmentRepository {
    * Returns the shipment as it is after the attempt.
    */
   expireWait(orderId: string, awaiting: CarrierStatus, now: Date): Promise<Shipment>;
+
+  /**
+   * Cancels the order's shipment if it is open (`CANCELLABLE_STATUSES`), or stores its tombstone if it has
+   * none; a delivered or failed one is left as it is. Returns the shipment as it is after the attempt.
+   */
+  cancel(orderId: string, cancellation: ShipmentCancellation): Promise<{ outcome: CancelOutcome; shipment: Shipment }>;
 
   get(orderId: string): Promise<Shipment | undefined>;
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { orderIdSchema } from '#shared/contracts';
-import { TransientError } from '#shared/errors';
 import { createLogger, createTracer, type Logger, type Tracer } from '#shared/logging';
 import { taskHandler } from '#shared/tasks';
 import { createTaskResumer, type TaskResumer } from '#shared/workflows';
@@ -33,11 +32,7 @@ export const makeHandler = ({ shipments, resumer, ...dependencies }: Dependencie
     input: awaitCarrierInput,
     handle: async ({ orderId, awaiting, token }, { logger }) => {
       const wake = wakeUp(await shipments.registerWait(orderId, awaiting, token));
-      const resumed = wake
-        ? await resumer.succeed(wake.taskToken, wake.outcome).catch((error: unknown) => {
-            throw new TransientError('could not resume the wait', { cause: error });
-          })
-        : 'waiting';
+      const resumed = wake ? await resumer.succeed(wake.taskToken, wake.outcome) : 'waiting';
       logger.info('waiting for the carrier', { awaiting, resumed });
       return { awaiting, resumed };
     },

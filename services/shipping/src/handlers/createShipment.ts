@@ -4,7 +4,7 @@ import { createLogger, createTracer, type Logger, type Tracer } from '#shared/lo
 import { taskHandler } from '#shared/tasks';
 import { createSimulatedCarrier } from '../adapters/carrier';
 import { shipmentRepositoryFromEnv } from '../adapters/shipmentRepository';
-import { creationResultOf, shipmentFromBooking, type Carrier } from '../domain/carrier';
+import { bookShipment, type Carrier } from '../domain/carrier';
 import type { ShipmentRepository } from '../domain/shipmentRepository';
 
 export const createShipmentInput = z.object({
@@ -22,16 +22,16 @@ export interface Dependencies {
 }
 
 /**
- * Books the carrier, then stores the shipment. Safe to retry at any point: the booking is idempotent per
- * order and the first stored shipment wins, so an order never gets two.
+ * Books the carrier, then stores the shipment, unless the order was cancelled first (`bookShipment`). Safe
+ * to retry at any point: the booking is idempotent per order and the first stored shipment wins, so an order
+ * never gets two.
  */
 export const makeHandler = ({ carrier, shipments, ...dependencies }: Dependencies) =>
   taskHandler({
     ...dependencies,
     input: createShipmentInput,
     handle: async (request, { logger, now }) => {
-      const booking = await carrier.book(request);
-      const result = creationResultOf(await shipments.create(shipmentFromBooking(request.orderId, booking, now())));
+      const result = await bookShipment({ carrier, shipments }, request, now());
       logger.info('shipment booked', { shipmentId: result.shipmentId, outcome: result.outcome });
       return result;
     },

@@ -3,13 +3,13 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { isTransient } from '#shared/errors';
+import { classifyError } from '#shared/errors';
 import { createLogger, createTracer, type Logger, type Tracer } from '#shared/logging';
 import { captureInvocation } from '#shared/runtime';
 import { createTaskResumer, type TaskResumer } from '#shared/workflows';
 import { shipmentRepositoryFromEnv } from '../adapters/shipmentRepository';
 import { parseCarrierCallback } from '../domain/carrierCallback';
-import { wakeUp } from '../domain/shipment';
+import { wakeUpOnReport } from '../domain/shipment';
 import type { ShipmentRepository } from '../domain/shipmentRepository';
 
 export interface Dependencies {
@@ -30,7 +30,8 @@ const respond = (statusCode: number, body: Record<string, unknown>): APIGatewayP
  * `POST /carrier/callbacks`: the carrier reports a shipment dispatched or delivered. The report is recorded
  * once per `callbackId` (a redelivery is answered 202 again), moves the shipment forward if it can, and
  * resumes the workflow task waiting for it. Any answer but 2xx makes the carrier retry, so a failure here
- * loses nothing: the retry is recorded as a duplicate and resumes the wait again.
+ * loses nothing: the retry is recorded as a duplicate and resumes the wait again. A report on a cancelled
+ * shipment is answered 202 `late`, kept apart and warned about, and resumes nothing.
  */
 export const makeHandler = ({ shipments, resumer, logger, tracer, now = () => new Date() }: Dependencies) =>
   middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -49,13 +50,17 @@ export const makeHandler = ({ shipments, resumer, logger, tracer, now = () => ne
         return respond(404, { message: `shipment ${callback.shipmentId} is unknown` });
       }
       const { outcome, shipment } = await shipments.recordCallback(orderId, callback, now());
-      const wake = wakeUp(shipment);
+      const wake = wakeUpOnReport(shipment);
       const resumed = wake ? await resumer.succeed(wake.taskToken, wake.outcome) : 'nothing-waiting';
-      log.info('carrier callback', { correlationId: orderId, reported: callback.status, outcome, status: shipment.status, resumed });
+      const details = { correlationId: orderId, reported: callback.status, outcome, status: shipment.status, resumed };
+      // A carrier still reporting a parcel after the order was cancelled: the cancellation may not have reached
+      // it, or the parcel is moving anyway. Nothing here acts on it; someone should look.
+      if (outcome === 'late') log.warn('carrier report after the shipment was cancelled', { ...details, lateReportsKept: shipment.lateReports?.length ?? 0 });
+      else log.info('carrier callback', details);
       return respond(202, { outcome, status: shipment.status });
     } catch (error) {
       log.error('carrier callback not processed; the carrier will retry', { error });
-      return isTransient(error)
+      return classifyError(error).transient
         ? respond(503, { message: 'callback not processed, retry later' })
         : respond(500, { message: 'callback not processed' });
     }

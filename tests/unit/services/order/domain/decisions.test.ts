@@ -103,6 +103,10 @@ describe('decideShipment', () => {
   it('waits when only payment and stock outcomes are known', () => {
     expect(decideShipment(outcomesOf(succeeded(), reserved()))).toEqual({ action: 'WAIT' });
   });
+
+  it('decides nothing on ShipmentCancelled, which only answers a cancellation the order already made', () => {
+    expect(decideShipment(outcomesOf(factOf('ShipmentCreated', ORDER), factOf('ShipmentCancelled', ORDER)))).toEqual({ action: 'WAIT' });
+  });
 });
 
 describe('decide', () => {

@@ -11,6 +11,7 @@ describe('outcomeContracts', () => {
       'PaymentFailed',
       'PaymentRefunded',
       'PaymentSucceeded',
+      'ShipmentCancelled',
       'ShipmentCreated',
       'ShipmentDelivered',
       'ShipmentDispatched',
@@ -79,6 +80,9 @@ describe('summarizeOutcomes', () => {
     [['ShipmentCreated', 'ShipmentDispatched'], 'DISPATCHED'],
     [['ShipmentDelivered', 'ShipmentCreated', 'ShipmentDispatched'], 'DELIVERED'],
     [['ShipmentCreated', 'ShipmentFailed'], 'FAILED'],
+    [['ShipmentCreated', 'ShipmentDispatched', 'ShipmentCancelled'], 'CANCELLED'],
+    [['ShipmentCancelled', 'ShipmentCreated'], 'CANCELLED'],
+    [['ShipmentCancelled'], 'CANCELLED'],
   ])('shows the furthest shipment fact when %j are known, in any arrival order', (types, shipment) => {
     expect(summary(...types).shipment).toBe(shipment);
   });

@@ -31,4 +31,15 @@ describe('createSimulatedCarrier', () => {
   it('rejects as a value, not an error, when the postal code starts with REJECT', async () => {
     await expect(createSimulatedCarrier().book(shipmentRequest(newOrderId(), 'REJECT'))).resolves.toMatchObject({ outcome: 'REJECTED' });
   });
+
+  it('answers the same cancellation however often an order is cancelled, booked or not', async () => {
+    const carrier = createSimulatedCarrier();
+    const request = shipmentRequest(newOrderId());
+    const booking = await carrier.book(request);
+
+    const first = await carrier.cancel(request.orderId);
+
+    await expect(carrier.cancel(request.orderId)).resolves.toEqual(first);
+    expect(first).toEqual({ carrier: booking.carrier, shipmentId: booking.shipmentId });
+  });
 });

@@ -1,7 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PermanentError, TransientError } from '#shared/errors';
+import { mockClient } from 'aws-sdk-client-mock';
+import { classifyError, PermanentError } from '#shared/errors';
 import { createDynamoShipmentRepository } from '../../../../../services/shipping/src/adapters/shipmentRepository';
+import { LATE_REPORTS_KEPT } from '../../../../../services/shipping/src/domain/shipment';
 import type { ShipmentRepository } from '../../../../../services/shipping/src/domain/shipmentRepository';
 import { startDynamo, type LocalDynamo } from '../../../../support/dynalite';
 import { callback, createdShipment, newOrderId, shipmentsOn } from '../support/fakes';
@@ -19,6 +21,7 @@ beforeAll(async () => {
 afterAll(() => dynamo.stop());
 
 const stored = async (overrides: Parameters<typeof createdShipment>[1] = {}) => shipments.create(createdShipment(newOrderId(), overrides));
+const cancellation = (orderId: string) => ({ causationId: `${orderId}:cancelled`, cancelledAt: NOW.toISOString() });
 
 describe('create', () => {
   it('stores a new shipment and returns it', async () => {
@@ -111,6 +114,47 @@ describe('recordCallback', () => {
     expect(second.shipment.dispatchedAt).toBe('2026-11-25T11:02:00.000Z');
   });
 
+  it('keeps a report on a cancelled shipment apart as late, moving nothing and leaving the callbacks alone', async () => {
+    const shipment = await stored({ status: 'CANCELLED', cancelledAt: NOW.toISOString() });
+
+    const late = await shipments.recordCallback(shipment.orderId, callback(shipment.shipmentId, 'DISPATCHED'), RECEIVED_AT);
+
+    expect(late.outcome).toBe('late');
+    expect(late.shipment).toMatchObject({
+      status: 'CANCELLED',
+      callbacks: {},
+      lateReports: [
+        { callbackId: `cb_${shipment.shipmentId}_dispatched`, status: 'DISPATCHED', occurredAt: '2026-11-25T11:02:00.000Z', receivedAt: RECEIVED_AT.toISOString() },
+      ],
+    });
+    expect(late.shipment.dispatchedAt).toBeUndefined();
+  });
+
+  it('keeps only the first late reports when a carrier goes on reporting a cancelled shipment', async () => {
+    const shipment = await stored({ status: 'CANCELLED' });
+    const reports = Array.from({ length: LATE_REPORTS_KEPT + 5 }, (_, i) => callback(shipment.shipmentId, 'DELIVERED', { callbackId: `cb_${i}` }));
+
+    const outcomes = [];
+    for (const report of reports) outcomes.push((await shipments.recordCallback(shipment.orderId, report, RECEIVED_AT)).outcome);
+
+    expect(new Set(outcomes)).toEqual(new Set(['late']));
+    const after = await shipments.get(shipment.orderId);
+    expect(after?.lateReports?.map(({ callbackId }) => callbackId)).toEqual(reports.slice(0, LATE_REPORTS_KEPT).map(({ callbackId }) => callbackId));
+    expect(after?.callbacks).toEqual({});
+  });
+
+  it('answers duplicate when a report recorded before the cancellation comes again after it', async () => {
+    const shipment = await stored();
+    const report = callback(shipment.shipmentId, 'DISPATCHED');
+    await shipments.recordCallback(shipment.orderId, report, RECEIVED_AT);
+    await shipments.cancel(shipment.orderId, cancellation(shipment.orderId));
+
+    const again = await shipments.recordCallback(shipment.orderId, report, NOW);
+
+    expect(again.outcome).toBe('duplicate');
+    expect(again.shipment.lateReports).toBeUndefined();
+  });
+
   it('records each of many concurrent reports exactly once', async () => {
     const shipment = await stored();
     const reports = [callback(shipment.shipmentId, 'DISPATCHED'), callback(shipment.shipmentId, 'DELIVERED')];
@@ -179,22 +223,97 @@ describe('expireWait', () => {
   });
 });
 
-describe('when DynamoDB cannot be reached', () => {
-  const unreachable = createDynamoShipmentRepository({
-    client: DynamoDBDocumentClient.from(
-      new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', region: 'eu-west-1', maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-    ),
-    tableName: 'ordering-shipping-dev-shipments',
+describe('cancel', () => {
+  it('stores the tombstone and answers tombstoned when the order has no shipment yet', async () => {
+    const orderId = newOrderId();
+
+    const { outcome, shipment } = await shipments.cancel(orderId, cancellation(orderId));
+
+    expect(outcome).toBe('tombstoned');
+    expect(shipment).toMatchObject({ orderId, shipmentId: `unbooked-${orderId}`, status: 'CANCELLED', cancelledBy: `${orderId}:cancelled` });
+    await expect(shipments.get(orderId)).resolves.toEqual(shipment);
+  });
+
+  it('keeps the tombstone, so the shipment a later booking tries to store is refused', async () => {
+    const orderId = newOrderId();
+    const { shipment: tombstone } = await shipments.cancel(orderId, cancellation(orderId));
+
+    await expect(shipments.create(createdShipment(orderId))).resolves.toEqual(tombstone);
+  });
+
+  it.each(['CREATED', 'DISPATCHED'] as const)('cancels a %s shipment and keeps its wait for the task to be resumed', async (status) => {
+    const shipment = await stored({ status, wait: { awaiting: 'DELIVERED', taskToken: 't' } });
+
+    const { outcome, shipment: after } = await shipments.cancel(shipment.orderId, cancellation(shipment.orderId));
+
+    expect(outcome).toBe('cancelled');
+    expect(after).toMatchObject({
+      status: 'CANCELLED',
+      cancelledAt: NOW.toISOString(),
+      cancelledBy: `${shipment.orderId}:cancelled`,
+      trackingNumber: shipment.trackingNumber,
+      wait: { awaiting: 'DELIVERED', taskToken: 't' },
+    });
+  });
+
+  it('answers duplicate and keeps the first cancellation when OrderCancelled comes again', async () => {
+    const shipment = await stored();
+    const first = await shipments.cancel(shipment.orderId, cancellation(shipment.orderId));
+
+    const again = await shipments.cancel(shipment.orderId, { causationId: 'other', cancelledAt: '2026-12-01T00:00:00.000Z' });
+
+    expect(again).toEqual({ outcome: 'duplicate', shipment: first.shipment });
   });
 
   it.each([
-    ['create', () => unreachable.create(createdShipment(newOrderId()))],
-    ['orderIdOf', () => unreachable.orderIdOf('shp_1')],
-    ['recordCallback', () => unreachable.recordCallback(newOrderId(), callback('shp_1', 'DISPATCHED'), NOW)],
-    ['registerWait', () => unreachable.registerWait(newOrderId(), 'DISPATCHED', 't')],
-    ['expireWait', () => unreachable.expireWait(newOrderId(), 'DISPATCHED', NOW)],
-    ['get', () => unreachable.get(newOrderId())],
-  ])('%s throws a TransientError, which the workflow retries', async (_method, call) => {
-    await expect(call()).rejects.toThrow(TransientError);
+    ['DELIVERED', { status: 'DELIVERED' as const, deliveredAt: NOW.toISOString() }],
+    ['FAILED', { status: 'FAILED' as const, failedAt: NOW.toISOString(), failureReason: 'DISPATCH_TIMED_OUT' as const }],
+  ])('leaves a %s shipment as it is and answers not-open', async (status, overrides) => {
+    const shipment = await stored(overrides);
+
+    const { outcome, shipment: after } = await shipments.cancel(shipment.orderId, cancellation(shipment.orderId));
+
+    expect(outcome).toBe('not-open');
+    expect(after).toEqual(shipment);
+    expect(after.status).toBe(status);
+  });
+
+  it('cancels exactly once when the cancellation and a delivery report race', async () => {
+    const shipment = await stored({ status: 'DISPATCHED' });
+
+    const [cancelled, reported] = await Promise.all([
+      shipments.cancel(shipment.orderId, cancellation(shipment.orderId)),
+      shipments.recordCallback(shipment.orderId, callback(shipment.shipmentId, 'DELIVERED'), RECEIVED_AT),
+    ]);
+
+    // Whichever wrote first decided; the other saw what it wrote and changed nothing.
+    const after = await shipments.get(shipment.orderId);
+    expect(['CANCELLED', 'DELIVERED']).toContain(after?.status);
+    expect([cancelled.outcome, reported.outcome]).toEqual(after?.status === 'CANCELLED' ? ['cancelled', 'late'] : ['not-open', 'recorded']);
+  });
+});
+
+describe('when DynamoDB throttles', () => {
+  const throttled = new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+  mockClient(client).onAnyCommand().rejects(throttled);
+  const busy = createDynamoShipmentRepository({ client, tableName: 'ordering-shipping-dev-shipments' });
+
+  it.each([
+    ['create', () => busy.create(createdShipment(newOrderId()))],
+    ['orderIdOf', () => busy.orderIdOf('shp_1')],
+    ['recordCallback', () => busy.recordCallback(newOrderId(), callback('shp_1', 'DISPATCHED'), NOW)],
+    ['registerWait', () => busy.registerWait(newOrderId(), 'DISPATCHED', 't')],
+    ['expireWait', () => busy.expireWait(newOrderId(), 'DISPATCHED', NOW)],
+    ['cancel', () => busy.cancel(newOrderId(), cancellation('ord_x'))],
+    ['get', () => busy.get(newOrderId())],
+  ])('%s lets the throttle through unchanged, which the task and consumer boundary retries', async (_method, call) => {
+    const error: unknown = await call().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+
+    expect(error).toBe(throttled);
+    expect(classifyError(error)).toMatchObject({ name: 'TransientError' });
   });
 });

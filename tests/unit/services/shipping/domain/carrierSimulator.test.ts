@@ -3,6 +3,7 @@ import {
   scenarioOf,
   SIMULATED_CARRIER,
   simulateBooking,
+  simulateCancellation,
   simulatedShipmentId,
   simulatedTrackingNumber,
 } from '../../../../../services/shipping/src/domain/carrierSimulator';
@@ -25,6 +26,15 @@ describe('scenarioOf', () => {
     ['XREJECT', 'NORMAL'],
   ])('reads postal code "%s" as %s', (postalCode, scenario) => {
     expect(scenarioOf(postalCode)).toBe(scenario);
+  });
+});
+
+describe('simulateCancellation', () => {
+  it('answers the shipment the order was booked under, the same every time', () => {
+    const booked = simulateBooking(shipmentRequest(ORDER_ID), 1);
+
+    expect(simulateCancellation(ORDER_ID)).toEqual({ carrier: SIMULATED_CARRIER, shipmentId: booked === 'UNAVAILABLE' ? undefined : booked.shipmentId });
+    expect(simulateCancellation(ORDER_ID)).toEqual(simulateCancellation(ORDER_ID));
   });
 });
 

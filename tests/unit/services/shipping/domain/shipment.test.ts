@@ -8,6 +8,7 @@ import {
   statusAfter,
   waitOutcomeOf,
   wakeUp,
+  wakeUpOnReport,
   type CarrierStatus,
   type Shipment,
   type ShipmentStatus,
@@ -34,6 +35,8 @@ describe('statusAfter', () => {
     ['DELIVERED', 'DELIVERED', 'DELIVERED'],
     ['FAILED', 'DISPATCHED', 'FAILED'],
     ['FAILED', 'DELIVERED', 'FAILED'],
+    ['CANCELLED', 'DISPATCHED', 'CANCELLED'],
+    ['CANCELLED', 'DELIVERED', 'CANCELLED'],
   ];
 
   it.each(table)('moves a %s shipment on when the carrier reports %s, to %s', (current, reported, expected) => {
@@ -45,7 +48,7 @@ describe('statusAfter', () => {
   });
 
   it('never moves a status backwards when reports arrive in any order', () => {
-    const rank: Record<ShipmentStatus, number> = { CREATED: 0, DISPATCHED: 1, DELIVERED: 2, FAILED: 3 };
+    const rank: Record<ShipmentStatus, number> = { CREATED: 0, DISPATCHED: 1, DELIVERED: 2, FAILED: 3, CANCELLED: 3 };
     for (const current of SHIPMENT_STATUSES) {
       for (const reported of CARRIER_STATUSES) {
         const next = statusAfter(current, reported);
@@ -75,6 +78,8 @@ describe('isWaitOver', () => {
     ['DISPATCHED', 'DELIVERED', false],
     ['DELIVERED', 'DELIVERED', true],
     ['FAILED', 'DELIVERED', true],
+    ['CANCELLED', 'DISPATCHED', true],
+    ['CANCELLED', 'DELIVERED', true],
   ])('answers %s for a wait on %s with %s', (status, awaiting, over) => {
     expect(isWaitOver(status, awaiting)).toBe(over);
   });
@@ -86,8 +91,27 @@ describe('wakeUp', () => {
 
     expect(wakeUp(waiting)).toEqual({
       taskToken: 't1',
-      outcome: { status: 'DISPATCHED', dispatchedAt: '2026-11-25T11:02:00.000Z', deliveredAt: null, failedAt: null, failureReason: null },
+      outcome: {
+        status: 'DISPATCHED',
+        dispatchedAt: '2026-11-25T11:02:00.000Z',
+        deliveredAt: null,
+        failedAt: null,
+        failureReason: null,
+        cancelledAt: null,
+        cancelledBy: null,
+      },
     });
+  });
+
+  it('wakes a wait with CANCELLED, its time and its cause, when the order was cancelled', () => {
+    const cancelled = shipment({
+      status: 'CANCELLED',
+      cancelledAt: '2026-11-25T09:44:00.000Z',
+      cancelledBy: 'ord_7Hq2Kx9mPz4Lw8Rt:cancelled',
+      wait: { awaiting: 'DELIVERED', taskToken: 't3' },
+    });
+
+    expect(wakeUp(cancelled)?.outcome).toMatchObject({ status: 'CANCELLED', cancelledAt: '2026-11-25T09:44:00.000Z', cancelledBy: 'ord_7Hq2Kx9mPz4Lw8Rt:cancelled' });
   });
 
   it('wakes a wait for dispatch with DELIVERED when the delivery report came first', () => {
@@ -105,9 +129,30 @@ describe('wakeUp', () => {
   });
 });
 
+describe('wakeUpOnReport', () => {
+  it('wakes the wait a carrier report answers when the shipment is open', () => {
+    const waiting = shipment({ status: 'DISPATCHED', wait: { awaiting: 'DISPATCHED', taskToken: 't1' } });
+
+    expect(wakeUpOnReport(waiting)).toEqual(wakeUp(waiting));
+    expect(wakeUpOnReport(waiting)).toBeDefined();
+  });
+
+  it('wakes nothing when the shipment was cancelled, though a task still waits on it', () => {
+    expect(wakeUpOnReport(shipment({ status: 'CANCELLED', wait: { awaiting: 'DISPATCHED', taskToken: 't1' } }))).toBeUndefined();
+  });
+});
+
 describe('waitOutcomeOf', () => {
   it('gives every field, null when not known, so the workflow reads one shape', () => {
-    expect(waitOutcomeOf(shipment())).toEqual({ status: 'CREATED', dispatchedAt: null, deliveredAt: null, failedAt: null, failureReason: null });
+    expect(waitOutcomeOf(shipment())).toEqual({
+      status: 'CREATED',
+      dispatchedAt: null,
+      deliveredAt: null,
+      failedAt: null,
+      failureReason: null,
+      cancelledAt: null,
+      cancelledBy: null,
+    });
   });
 
   it('carries the failure reason and time of a failed shipment', () => {
@@ -120,6 +165,10 @@ describe('waitOutcomeOf', () => {
 describe('expiryOf', () => {
   it('fails only a still-created shipment with DISPATCH_TIMED_OUT when the dispatch wait times out', () => {
     expect(expiryOf('DISPATCHED')).toEqual({ reason: 'DISPATCH_TIMED_OUT', failsFrom: ['CREATED'] });
+  });
+
+  it('never fails a cancelled shipment when a wait times out', () => {
+    expect([...expiryOf('DISPATCHED').failsFrom, ...expiryOf('DELIVERED').failsFrom]).not.toContain('CANCELLED');
   });
 
   it('fails a shipment not yet delivered with DELIVERY_TIMED_OUT when the delivery wait times out', () => {

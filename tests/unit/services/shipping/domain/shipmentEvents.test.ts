@@ -1,4 +1,4 @@
-import { parseEvent, shipmentCreated, shipmentDelivered, shipmentDispatched, shipmentFailed } from '#shared/contracts';
+import { parseEvent, shipmentCancelled, shipmentCreated, shipmentDelivered, shipmentDispatched, shipmentFailed } from '#shared/contracts';
 import { InvalidEventError } from '#shared/errors';
 import {
   publishShipmentEventInput,
@@ -12,7 +12,7 @@ const common = { orderId: ORDER_ID, shipmentId: 'shp_8Vb2Nc4X' };
 /** What a consumer would receive: the event through EventBridge and its contract. */
 const received = (input: PublishShipmentEventInput) => {
   const event = shipmentEventFor(input);
-  return parseEvent([shipmentCreated, shipmentDispatched, shipmentDelivered, shipmentFailed], {
+  return parseEvent([shipmentCreated, shipmentDispatched, shipmentDelivered, shipmentFailed, shipmentCancelled], {
     source: event.source,
     'detail-type': event.detailType,
     detail: event.detail,
@@ -79,6 +79,20 @@ describe('shipmentEventFor', () => {
     });
   });
 
+  it('builds ShipmentCancelled caused by the OrderCancelled, at the time the shipment was cancelled', () => {
+    const event = received({ event: 'ShipmentCancelled', ...common, cancelledAt: '2026-11-25T09:44:00.000Z', causationId: `${ORDER_ID}:cancelled` });
+
+    expect(event).toMatchObject({
+      detailType: 'ShipmentCancelled',
+      data: common,
+      metadata: {
+        'idempotency-key': `${ORDER_ID}:shipment-cancelled`,
+        'causation-id': `${ORDER_ID}:cancelled`,
+        'occurred-at': '2026-11-25T09:44:00.000Z',
+      },
+    });
+  });
+
   it('builds the identical event when the same input is published again', () => {
     const input: PublishShipmentEventInput = { event: 'ShipmentDispatched', ...common, dispatchedAt: '2026-11-25T11:02:00.000Z', causationId: 'c' };
 
@@ -99,5 +113,11 @@ describe('publishShipmentEventInput', () => {
 
   it('refuses a dispatch without its time, as a wait that never saw one would send', () => {
     expect(publishShipmentEventInput.safeParse({ event: 'ShipmentDispatched', ...common, dispatchedAt: null, causationId: 'c' }).success).toBe(false);
+  });
+
+  it('refuses a cancellation without its cause, as a wait that was not cancelled would send', () => {
+    const input = { event: 'ShipmentCancelled', ...common, cancelledAt: '2026-11-25T09:44:00.000Z', causationId: null };
+
+    expect(publishShipmentEventInput.safeParse(input).success).toBe(false);
   });
 });

@@ -42,7 +42,15 @@ describe('awaitCarrier', () => {
     expect(resumer.resumed).toEqual([
       {
         token: 'token-1',
-        output: { status: 'DISPATCHED', dispatchedAt: '2026-11-25T11:02:00.000Z', deliveredAt: null, failedAt: null, failureReason: null },
+        output: {
+          status: 'DISPATCHED',
+          dispatchedAt: '2026-11-25T11:02:00.000Z',
+          deliveredAt: null,
+          failedAt: null,
+          failureReason: null,
+          cancelledAt: null,
+          cancelledBy: null,
+        },
       },
     ]);
   });
@@ -56,6 +64,20 @@ describe('awaitCarrier', () => {
     expect(resumer.resumed[0]?.output).toMatchObject({ status: 'DELIVERED', deliveredAt: '2026-11-26T14:45:00.000Z' });
   });
 
+  it('resumes its own task at once with CANCELLED when the order was cancelled between two waits', async () => {
+    const { invoke, shipments, resumer, shipment } = await setup();
+    await shipments.cancel(shipment.orderId, { causationId: `${shipment.orderId}:cancelled`, cancelledAt: '2026-11-25T09:44:00.000Z' });
+
+    await invoke({ orderId: shipment.orderId, awaiting: 'DELIVERED', token: 'token-2' });
+
+    expect(resumer.resumed).toEqual([
+      {
+        token: 'token-2',
+        output: expect.objectContaining({ status: 'CANCELLED', cancelledAt: '2026-11-25T09:44:00.000Z', cancelledBy: `${shipment.orderId}:cancelled` }) as unknown,
+      },
+    ]);
+  });
+
   it('keeps waiting for delivery when only the dispatch was reported', async () => {
     const { invoke, shipments, resumer, shipment } = await setup();
     await shipments.recordCallback(shipment.orderId, callback(shipment.shipmentId, 'DISPATCHED'), new Date());
@@ -65,10 +87,10 @@ describe('awaitCarrier', () => {
     expect(resumer.resumed).toEqual([]);
   });
 
-  it('throws a TransientError, which the workflow retries, when resuming fails', async () => {
+  it('throws a TransientError, which the workflow retries, when Step Functions throttles the resume', async () => {
     const { invoke, shipments, resumer, shipment } = await setup();
     await shipments.recordCallback(shipment.orderId, callback(shipment.shipmentId, 'DISPATCHED'), new Date());
-    resumer.failNext = new Error('ThrottlingException');
+    resumer.failNext = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
 
     await expect(invoke({ orderId: shipment.orderId, awaiting: 'DISPATCHED', token: 'token-1' })).rejects.toThrow(TransientError);
   });

@@ -35,6 +35,8 @@ describe('createShipment', () => {
       createdAt: NOW.toISOString(),
       failureReason: null,
       failedAt: null,
+      cancelledAt: null,
+      cancelledBy: null,
     });
     await expect(shipments.get(request.orderId)).resolves.toMatchObject({ status: 'CREATED', shipmentId: result.shipmentId });
   });
@@ -54,6 +56,52 @@ describe('createShipment', () => {
     const retried = await setup(createSimulatedCarrier(), () => new Date('2026-11-25T10:00:00.000Z')).invoke(request);
 
     expect(retried).toEqual(first);
+  });
+
+  it('books nothing and answers CANCELLED when the order was cancelled before its shipment', async () => {
+    const carrier = createSimulatedCarrier();
+    const book = jest.spyOn(carrier, 'book');
+    const { invoke, shipments } = setup(carrier);
+    const request = shipmentRequest(newOrderId());
+    await shipments.cancel(request.orderId, { causationId: `${request.orderId}:cancelled`, cancelledAt: NOW.toISOString() });
+
+    const result = await invoke(request);
+
+    expect(book).not.toHaveBeenCalled();
+    expect(result).toMatchObject({ outcome: 'CANCELLED', shipmentId: `unbooked-${request.orderId}`, cancelledBy: `${request.orderId}:cancelled` });
+    await expect(shipments.get(request.orderId)).resolves.toMatchObject({ status: 'CANCELLED', carrier: 'none' });
+  });
+
+  it('cancels its booking with the carrier and answers CANCELLED when the cancellation landed while it booked', async () => {
+    const real = createSimulatedCarrier();
+    const { shipments } = setup();
+    const cancel = jest.fn((orderId: string) => real.cancel(orderId));
+    // OrderCancelled's tombstone is stored between this task's read and its write.
+    const racing: Carrier = {
+      book: async (request) => {
+        await shipments.cancel(request.orderId, { causationId: `${request.orderId}:cancelled`, cancelledAt: NOW.toISOString() });
+        return real.book(request);
+      },
+      cancel,
+    };
+    const request = shipmentRequest(newOrderId());
+
+    const result = await setup(racing).invoke(request);
+
+    expect(result.outcome).toBe('CANCELLED');
+    expect(cancel).toHaveBeenCalledWith(request.orderId);
+    await expect(shipments.get(request.orderId)).resolves.toMatchObject({ status: 'CANCELLED', carrier: 'none' });
+  });
+
+  it('asks the carrier nothing again when a retried task finds the shipment its first attempt stored', async () => {
+    const carrier = createSimulatedCarrier();
+    const book = jest.spyOn(carrier, 'book');
+    const request = shipmentRequest(newOrderId());
+    await setup(carrier).invoke(request);
+
+    await setup(carrier).invoke(request);
+
+    expect(book).toHaveBeenCalledTimes(1);
   });
 
   it('throws the TransientError the workflow retries when the carrier is unavailable', async () => {

@@ -28,6 +28,8 @@ describe('expireWait', () => {
       deliveredAt: null,
       failedAt: NOW.toISOString(),
       failureReason: 'DISPATCH_TIMED_OUT',
+      cancelledAt: null,
+      cancelledBy: null,
     });
     await expect(shipments.get(shipment.orderId)).resolves.toMatchObject({ status: 'FAILED' });
   });
@@ -51,5 +53,17 @@ describe('expireWait', () => {
       status: 'DELIVERED',
       failureReason: null,
     });
+  });
+
+  it('returns CANCELLED instead of failing when the order was cancelled between the timeout and this task', async () => {
+    const { invoke, shipments, shipment } = await setup();
+    await shipments.cancel(shipment.orderId, { causationId: `${shipment.orderId}:cancelled`, cancelledAt: NOW.toISOString() });
+
+    await expect(invoke({ orderId: shipment.orderId, awaiting: 'DISPATCHED' })).resolves.toMatchObject({
+      status: 'CANCELLED',
+      failureReason: null,
+      cancelledBy: `${shipment.orderId}:cancelled`,
+    });
+    await expect(shipments.get(shipment.orderId)).resolves.toMatchObject({ status: 'CANCELLED' });
   });
 });

@@ -35,6 +35,8 @@ describe('recordBookingFailure', () => {
       createdAt: NOW.toISOString(),
       failureReason: 'CARRIER_UNAVAILABLE',
       failedAt: NOW.toISOString(),
+      cancelledAt: null,
+      cancelledBy: null,
     });
     await expect(shipments.get(orderId)).resolves.toMatchObject({ status: 'FAILED', failureReason: 'CARRIER_UNAVAILABLE' });
   });
@@ -50,6 +52,20 @@ describe('recordBookingFailure', () => {
     // Assert
     expect(result).toMatchObject({ outcome: 'CREATED', shipmentId: booked.shipmentId, failureReason: null, failedAt: null });
     await expect(shipments.get(booked.orderId)).resolves.toMatchObject({ status: 'CREATED' });
+  });
+
+  it('answers CANCELLED and fails nothing when the order was cancelled before any booking', async () => {
+    // Arrange
+    const { invoke, shipments } = setup();
+    const orderId = newOrderId();
+    await shipments.cancel(orderId, { causationId: `${orderId}:cancelled`, cancelledAt: NOW.toISOString() });
+
+    // Act
+    const result = await invoke({ orderId });
+
+    // Assert
+    expect(result).toMatchObject({ outcome: 'CANCELLED', shipmentId: `unbooked-${orderId}`, failureReason: null, cancelledBy: `${orderId}:cancelled` });
+    await expect(shipments.get(orderId)).resolves.toMatchObject({ status: 'CANCELLED' });
   });
 
   it('answers the same failure when it runs again', async () => {

@@ -85,7 +85,15 @@ describe('recordCarrierCallback', () => {
     expect(resumer.resumed).toEqual([
       {
         token: 'token-1',
-        output: { status: 'DISPATCHED', dispatchedAt: '2026-11-25T11:02:00.000Z', deliveredAt: null, failedAt: null, failureReason: null },
+        output: {
+          status: 'DISPATCHED',
+          dispatchedAt: '2026-11-25T11:02:00.000Z',
+          deliveredAt: null,
+          failedAt: null,
+          failureReason: null,
+          cancelledAt: null,
+          cancelledBy: null,
+        },
       },
     ]);
   });
@@ -138,6 +146,32 @@ describe('recordCarrierCallback', () => {
     const response = await post(callback(shipment.shipmentId, 'DELIVERED'));
 
     expect(response).toEqual({ statusCode: 202, body: { outcome: 'recorded', status: 'FAILED' } });
+  });
+
+  it('answers 202 late, keeps the report apart and resumes nothing when the shipment was cancelled', async () => {
+    const { post, shipments, shipment, resumer } = await setup();
+    await shipments.registerWait(shipment.orderId, 'DISPATCHED', 'token-1');
+    await shipments.cancel(shipment.orderId, { causationId: `${shipment.orderId}:cancelled`, cancelledAt: RECEIVED_AT.toISOString() });
+
+    const response = await post(callback(shipment.shipmentId, 'DISPATCHED'));
+
+    expect(response).toEqual({ statusCode: 202, body: { outcome: 'late', status: 'CANCELLED' } });
+    expect(resumer.resumed).toEqual([]);
+    const after = await shipments.get(shipment.orderId);
+    expect(after).toMatchObject({ status: 'CANCELLED', callbacks: {}, lateReports: [expect.objectContaining({ status: 'DISPATCHED' }) as unknown] });
+    expect(after?.dispatchedAt).toBeUndefined();
+  });
+
+  it('resumes nothing when a report recorded before the cancellation is resent after it', async () => {
+    const { post, shipments, shipment, resumer } = await setup();
+    await post(callback(shipment.shipmentId, 'DISPATCHED'));
+    await shipments.registerWait(shipment.orderId, 'DELIVERED', 'token-2');
+    await shipments.cancel(shipment.orderId, { causationId: `${shipment.orderId}:cancelled`, cancelledAt: RECEIVED_AT.toISOString() });
+
+    const response = await post(callback(shipment.shipmentId, 'DISPATCHED'));
+
+    expect(response).toEqual({ statusCode: 202, body: { outcome: 'duplicate', status: 'CANCELLED' } });
+    expect(resumer.resumed).toEqual([]);
   });
 
   it('reads a base64-encoded body as API Gateway delivers non-text content types', async () => {
