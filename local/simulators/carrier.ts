@@ -18,11 +18,17 @@ interface Detail {
  * Plays the external carrier for the local cloud: it learns the address from OrderConfirmed, and when a
  * shipment is created it posts the callbacks the simulated carrier's rules plan (dispatched, delivered;
  * none for a lost parcel; swapped or repeated for the other scenarios) to the real webhook, retrying any
- * answer but 2xx as a carrier would.
+ * answer but 2xx as a carrier would. When a shipment is cancelled it withdraws the callbacks not sent yet;
+ * one already on its way (being posted, or retried after a refusal) still arrives, late, as a real
+ * carrier's would. It hears both from the bus, and a ShipmentCancelled that overtakes its ShipmentCreated
+ * still stops every callback.
  */
 export const startCarrierSimulator = ({ eventBridge, webhookUrl, dispatchAfterSeconds, deliveryAfterSeconds, log = () => undefined }: CarrierSimulatorOptions) => {
   const postalCodes = new Map<string, string>();
   const timers = new Set<NodeJS.Timeout>();
+  /** Per shipment, the timers of its planned callbacks not sent yet: what a cancellation withdraws. */
+  const planned = new Map<string, Set<NodeJS.Timeout>>();
+  const cancelled = new Set<string>();
   /** Callbacks being posted: between a timer firing and the webhook's answer, no timer stands for them. */
   let posting = 0;
   let idleWaiters: (() => void)[] = [];
@@ -57,12 +63,35 @@ export const startCarrierSimulator = ({ eventBridge, webhookUrl, dispatchAfterSe
     schedule(() => post(body, attempt + 1), 200 * attempt);
   };
 
-  const schedule = (task: () => Promise<void>, delayMs: number) => {
+  const schedule = (task: () => Promise<void>, delayMs: number): NodeJS.Timeout => {
     const timer = setTimeout(() => {
       timers.delete(timer);
       void task();
     }, delayMs);
     timers.add(timer);
+    return timer;
+  };
+
+  const plan = (shipmentId: string, body: unknown, delayMs: number) => {
+    const pending = planned.get(shipmentId) ?? new Set<NodeJS.Timeout>();
+    planned.set(shipmentId, pending);
+    const timer = schedule(() => {
+      pending.delete(timer);
+      return post(body);
+    }, delayMs);
+    pending.add(timer);
+  };
+
+  const cancel = (shipmentId: string) => {
+    cancelled.add(shipmentId);
+    const pending = planned.get(shipmentId) ?? new Set<NodeJS.Timeout>();
+    planned.delete(shipmentId);
+    for (const timer of pending) {
+      clearTimeout(timer);
+      timers.delete(timer);
+    }
+    if (pending.size > 0) log(`shipment ${shipmentId} cancelled: ${pending.size} planned callback(s) withdrawn`);
+    notifyIfIdle();
   };
 
   const unsubscribe = eventBridge.onEvent(({ event }: AcceptedEvent) => {
@@ -70,13 +99,15 @@ export const startCarrierSimulator = ({ eventBridge, webhookUrl, dispatchAfterSe
     if (event['detail-type'] === 'OrderConfirmed' && detail.data.shippingAddress) {
       postalCodes.set(detail.data.orderId, detail.data.shippingAddress.postalCode);
     }
-    if (event['detail-type'] === 'ShipmentCreated' && detail.data.shipmentId) {
-      const plan = callbackPlanFor(
-        { shipmentId: detail.data.shipmentId, postalCode: postalCodes.get(detail.data.orderId) ?? '', bookedAt: new Date() },
+    const { shipmentId } = detail.data;
+    if (event['detail-type'] === 'ShipmentCreated' && shipmentId && !cancelled.has(shipmentId)) {
+      const callbacks = callbackPlanFor(
+        { shipmentId, postalCode: postalCodes.get(detail.data.orderId) ?? '', bookedAt: new Date() },
         { dispatchAfterSeconds, deliveryAfterSeconds },
       );
-      for (const { afterSeconds, body } of plan) schedule(() => post(body), afterSeconds * 1000);
+      for (const { afterSeconds, body } of callbacks) plan(shipmentId, body, afterSeconds * 1000);
     }
+    if (event['detail-type'] === 'ShipmentCancelled' && shipmentId) cancel(shipmentId);
   });
 
   return {

@@ -13,17 +13,22 @@ describe('startCarrierSimulator', () => {
   let received: string[];
   /** How many of the next requests the webhook refuses (503), as a webhook briefly down would. */
   let refuseNext: number;
+  /** Runs as the webhook receives a callback, before it answers: what happens while a callback is on its way. */
+  let onReceive: (status: string) => void;
   let eventBridge: EventBridgeService;
   let carrier: ReturnType<typeof startCarrierSimulator>;
 
   beforeEach(async () => {
     received = [];
     refuseNext = 0;
+    onReceive = () => undefined;
     webhook = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
-        received.push((JSON.parse(body) as { status: string }).status);
+        const { status } = JSON.parse(body) as { status: string };
+        received.push(status);
+        onReceive(status);
         response.writeHead(refuseNext-- > 0 ? 503 : 200).end();
       });
     });
@@ -42,6 +47,11 @@ describe('startCarrierSimulator', () => {
   const shipmentCreated = () =>
     eventBridge.putEvents([
       { Source: 'shipping', DetailType: 'ShipmentCreated', Detail: JSON.stringify({ data: { orderId: ORDER_ID, shipmentId: SHIPMENT_ID } }) },
+    ]);
+
+  const shipmentCancelled = () =>
+    eventBridge.putEvents([
+      { Source: 'shipping', DetailType: 'ShipmentCancelled', Detail: JSON.stringify({ data: { orderId: ORDER_ID, shipmentId: SHIPMENT_ID } }) },
     ]);
 
   it('is idle until a shipment is created, then until every planned callback was posted', async () => {
@@ -73,6 +83,49 @@ describe('startCarrierSimulator', () => {
     carrier.stop();
 
     await expect(idle).resolves.toBeUndefined();
+    expect(received).toEqual([]);
+  });
+
+  it('withdraws every callback not sent yet when the shipment is cancelled', async () => {
+    shipmentCreated();
+
+    shipmentCancelled();
+    await carrier.whenIdle();
+
+    expect(received).toEqual([]);
+  });
+
+  it('still delivers, late, the callback already on its way when the shipment is cancelled, and sends nothing after it', async () => {
+    onReceive = (status) => {
+      if (status === 'DISPATCHED') shipmentCancelled();
+    };
+
+    shipmentCreated();
+    await carrier.whenIdle();
+
+    expect(received).toEqual(['DISPATCHED']);
+  });
+
+  it('keeps retrying a callback that was on its way when the shipment was cancelled, as a carrier resends a refused report', async () => {
+    refuseNext = 1;
+    onReceive = (status) => {
+      if (status === 'DISPATCHED') shipmentCancelled();
+    };
+
+    shipmentCreated();
+    await carrier.whenIdle();
+
+    expect(received).toEqual(['DISPATCHED', 'DISPATCHED']);
+  });
+
+  it('sends nothing for a shipment whose cancellation overtook its creation on the bus', async () => {
+    shipmentCancelled();
+
+    shipmentCreated();
+    const idle = carrier.idle;
+    await carrier.whenIdle();
+
+    expect(idle).toBe(true);
     expect(received).toEqual([]);
   });
 });
