@@ -58,7 +58,14 @@ const reservationLine = z.object({
 /** services/inventory/src/adapters/stockRepository.ts; `pendingOperations` is a string set. */
 const stockItem = z.object({ sku: z.string(), available: z.number(), pendingOperations: z.array(z.string()).default([]) });
 /** services/shipping/src/domain/shipment.ts */
-const shipmentRecord = z.object({ orderId: z.string(), shipmentId: z.string(), status: z.string(), failureReason: z.string().optional() });
+const shipmentRecord = z.object({
+  orderId: z.string(),
+  shipmentId: z.string(),
+  status: z.string(),
+  failureReason: z.string().optional(),
+  /** Only a booking the carrier accepted has one (`wasBooked` in services/shipping/src/domain/carrier.ts). */
+  trackingNumber: z.string().optional(),
+});
 
 export type OrderRecord = z.infer<typeof orderRecord>;
 export type PaymentRecord = z.infer<typeof paymentRecord>;
@@ -126,6 +133,7 @@ export const INVARIANTS = {
   'charged-at-most-once': 'no order is charged twice, and no charge lacks an order',
   'cancelled-charge-refunded': 'a cancelled order holds no charge that was not refunded',
   'cancelled-stock-released': 'a cancelled order holds no stock that was not released',
+  'cancelled-shipment-cancelled': "a cancelled order's shipment is cancelled too: none is left open, and a cancelled shipment belongs to a cancelled order",
   'stock-non-negative': 'stock never goes negative',
   'stock-conserved': 'initial stock − units held by completed orders = available, per SKU',
   'no-event-lost': 'every event was handled or sits in a DLQ',
@@ -176,6 +184,8 @@ const TERMINAL = new Set(['COMPLETED', 'CANCELLED']);
 const HOLDING_PAYMENT = new Set(['CHARGED', 'CHARGING']);
 /** Line statuses that hold units: taken and recorded, or claimed for release but not given back yet. */
 const HOLDING_LINE = new Set(['RESERVED', 'RELEASING']);
+/** Shipment statuses a carrier may still deliver: booked, or on its way. */
+const OPEN_SHIPMENT = new Set(['CREATED', 'DISPATCHED']);
 
 /** `ShipmentDelivered` → `shipment-delivered`: the fact part of `<orderId>:<fact>` idempotency keys. */
 const kebab = (detailType: string) => detailType.replace(/(?<!^)([A-Z])/g, '-$1').toLowerCase();
@@ -286,6 +296,9 @@ export const findViolations = (snapshot: StoreSnapshot, expectations: Expectatio
           violate('cancelled-stock-released', orderId, `line ${line.sku} ×${line.quantity} is PENDING with its units taken`);
         }
       }
+      if (shipment && OPEN_SHIPMENT.has(shipment.status)) {
+        violate('cancelled-shipment-cancelled', orderId, `shipment ${shipment.shipmentId} is still ${shipment.status}`);
+      }
     }
 
     // Handled, not lost: each consumer starts a workflow named after the order, so its execution is the proof.
@@ -299,6 +312,8 @@ export const findViolations = (snapshot: StoreSnapshot, expectations: Expectatio
     if (status === 'CANCELLED') {
       handledBy(`refund-${orderId}`, 'OrderCancelled (payment)');
       handledBy(`release-${orderId}`, 'OrderCancelled (inventory)');
+      // Shipping's consumer starts no workflow: its proof is the shipment it cancelled, or the tombstone it left.
+      if (!shipment) violate('no-event-lost', orderId, 'OrderCancelled (shipping) was not handled: no shipment, not even a tombstone');
     }
     // The order service records every outcome it hears under the fact's idempotency key: each fact the
     // other services' stores say was reached (and so published) must be there.
@@ -316,10 +331,24 @@ export const findViolations = (snapshot: StoreSnapshot, expectations: Expectatio
       violate('no-event-lost', orderId, 'the reservation workflow succeeded, but the order recorded no stock outcome');
     }
     if (lines.some((line) => line.status === 'RELEASED' && line.stockReturned === true && line.releasedBy === `release-${orderId}`)) mustHaveRecorded('StockReleased');
-    // A booking the carrier refused, or that never happened, creates no shipment to announce.
-    if (shipment && shipment.failureReason !== 'CARRIER_REJECTED' && shipment.failureReason !== 'CARRIER_UNAVAILABLE') mustHaveRecorded('ShipmentCreated');
+    // A booking the carrier refused, or that never happened (it failed, or the order was cancelled first),
+    // creates no shipment to announce.
+    const neverBooked = shipment?.status === 'CANCELLED' && shipment.trackingNumber === undefined;
+    if (shipment && !neverBooked && shipment.failureReason !== 'CARRIER_REJECTED' && shipment.failureReason !== 'CARRIER_UNAVAILABLE') {
+      mustHaveRecorded('ShipmentCreated');
+    }
+    // A confirmed order has a shipment workflow, which ends by announcing the cancellation; a tombstone of an
+    // order that was never confirmed has no workflow to announce it.
+    if (shipment?.status === 'CANCELLED' && order.confirmedAt !== undefined) mustHaveRecorded('ShipmentCancelled');
     if (shipment?.status === 'DELIVERED') mustHaveRecorded('ShipmentDelivered');
     if (shipment?.status === 'FAILED') mustHaveRecorded('ShipmentFailed');
+  }
+
+  for (const shipment of snapshot.shipments.filter((candidate) => candidate.status === 'CANCELLED')) {
+    const orderStatus = orders.get(shipment.orderId)?.status;
+    if (orderStatus !== 'CANCELLED') {
+      violate('cancelled-shipment-cancelled', shipment.orderId, `shipment ${shipment.shipmentId} is CANCELLED, its order is ${orderStatus ?? 'missing'}`);
+    }
   }
 
   for (const [orderId, entries] of chargesByOrder) {

@@ -8,7 +8,8 @@ const executionsOf = (orderId: string, ...workflows: string[]) =>
 
 /**
  * Three orders whose stores agree with every invariant: one completed (2 cups held), one declined (its line
- * released), one charged and then cancelled for stock (refunded, nothing held). Each test breaks one thing.
+ * released), one charged and then cancelled for stock (refunded, nothing held); shipping left a tombstone for
+ * each cancelled one. Each test breaks one thing.
  */
 const healthy = (): StoreSnapshot => ({
   orders: [
@@ -63,7 +64,11 @@ const healthy = (): StoreSnapshot => ({
     { sku: 'ceramic-cup', available: 8, pendingOperations: [] },
     { sku: 'grinder', available: 0, pendingOperations: [] },
   ],
-  shipments: [{ orderId: 'ord_done', shipmentId: 'shp_1', status: 'DELIVERED' }],
+  shipments: [
+    { orderId: 'ord_done', shipmentId: 'shp_1', status: 'DELIVERED', trackingNumber: 'SP000000001GB' },
+    { orderId: 'ord_declined', shipmentId: 'unbooked-ord_declined', status: 'CANCELLED' },
+    { orderId: 'ord_refunded', shipmentId: 'unbooked-ord_refunded', status: 'CANCELLED' },
+  ],
   queues: [
     { name: 'ordering-payment-dev-onOrderPlaced', deadLetter: false, visible: 0, inFlight: 0, delayed: 0, messages: [] },
     {
@@ -185,7 +190,7 @@ describe('findViolations', () => {
 
   describe('a completed order has exactly one shipment', () => {
     it('flags the order when it has no shipment', () => {
-      const snapshot = broken((s) => (s.shipments = []));
+      const snapshot = broken((s) => (s.shipments = s.shipments.filter((shipment) => shipment.orderId !== 'ord_done')));
       expect(violationsOf(snapshot)).toEqual(['completed-one-shipment ord_done']);
     });
 
@@ -232,6 +237,48 @@ describe('findViolations', () => {
     it('accepts a PENDING line when no units were taken for it', () => {
       const snapshot = broken((s) => (find(s.reservationLines, (l) => l.orderId === 'ord_declined').status = 'PENDING'));
       expect(violationsOf(snapshot)).toEqual([]);
+    });
+  });
+
+  describe("a cancelled order's shipment is cancelled too", () => {
+    /** ord_refunded, as if it had been confirmed and shipped before it was cancelled, with `shipment` as shipping holds it. */
+    const shippedThenCancelled = (shipment: Partial<StoreSnapshot['shipments'][number]>, ...facts: string[]) =>
+      broken((s) => {
+        const order = find(s.orders, (o) => o.orderId === 'ord_refunded');
+        order.confirmedAt = AT;
+        Object.assign(order.processed, processed('ord_refunded', 'shipment-created', ...facts));
+        s.executions.push(...executionsOf('ord_refunded', 'ship'));
+        Object.assign(find(s.shipments, (x) => x.orderId === 'ord_refunded'), { shipmentId: 'shp_2', trackingNumber: 'SP000000002GB', ...shipment });
+      });
+
+    it.each(['CREATED', 'DISPATCHED'])('flags the order when its shipment is still %s', (status) => {
+      expect(violationsOf(shippedThenCancelled({ status }))).toEqual(['cancelled-shipment-cancelled ord_refunded']);
+    });
+
+    it('accepts a booked shipment cancelled with its order when the order recorded its ShipmentCancelled', () => {
+      expect(violationsOf(shippedThenCancelled({ status: 'CANCELLED' }, 'shipment-cancelled'))).toEqual([]);
+    });
+
+    it.each([
+      ['delivered', { status: 'DELIVERED' }, 'shipment-delivered'],
+      ['failed', { status: 'FAILED', failureReason: 'DISPATCH_TIMED_OUT' }, 'shipment-failed'],
+    ])('accepts a cancelled order when its shipment had %s first, leaving nothing open', (_name, shipment, fact) => {
+      expect(violationsOf(shippedThenCancelled(shipment, fact))).toEqual([]);
+    });
+
+    it('flags a cancelled shipment when its order was not cancelled', () => {
+      const snapshot = broken((s) => {
+        find(s.shipments, (x) => x.orderId === 'ord_done').status = 'CANCELLED';
+        find(s.orders, (o) => o.orderId === 'ord_done').processed['ord_done:shipment-cancelled'] = AT;
+      });
+      expect(violationsOf(snapshot)).toEqual(['completed-one-shipment ord_done', 'cancelled-shipment-cancelled ord_done']);
+    });
+
+    it('flags a tombstone when no order is there to have been cancelled', () => {
+      const snapshot = broken((s) => s.shipments.push({ orderId: 'ord_ghost', shipmentId: 'unbooked-ord_ghost', status: 'CANCELLED' }));
+      expect(findViolations(snapshot, expectations).violations).toEqual([
+        { invariant: 'cancelled-shipment-cancelled', subject: 'ord_ghost', detail: 'shipment unbooked-ord_ghost is CANCELLED, its order is missing' },
+      ]);
     });
   });
 
@@ -282,6 +329,24 @@ describe('findViolations', () => {
     it('flags an order when the release gave units back and the order never heard StockReleased', () => {
       const snapshot = broken((s) => delete find(s.orders, (o) => o.orderId === 'ord_declined').processed['ord_declined:stock-released']);
       expect(violationsOf(snapshot)).toEqual(['no-event-lost ord_declined']);
+    });
+
+    it('flags a cancelled order when shipping left neither a cancelled shipment nor a tombstone', () => {
+      const snapshot = broken((s) => (s.shipments = s.shipments.filter((shipment) => shipment.orderId !== 'ord_declined')));
+      expect(findViolations(snapshot, expectations).violations).toEqual([
+        { invariant: 'no-event-lost', subject: 'ord_declined', detail: 'OrderCancelled (shipping) was not handled: no shipment, not even a tombstone' },
+      ]);
+    });
+
+    it('flags a confirmed order when its shipment was cancelled and the order never heard ShipmentCancelled', () => {
+      const snapshot = broken((s) => {
+        const order = find(s.orders, (o) => o.orderId === 'ord_refunded');
+        order.confirmedAt = AT;
+        s.executions.push(...executionsOf('ord_refunded', 'ship'));
+      });
+      expect(findViolations(snapshot, expectations).violations).toEqual([
+        { invariant: 'no-event-lost', subject: 'ord_refunded', detail: 'ShipmentCancelled happened, but the order never recorded it' },
+      ]);
     });
 
     it('flags an order when a fact happened that the order never recorded', () => {
