@@ -2,6 +2,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { AcceptedEvent } from '../../../local/eventbridge/eventBridgeService';
 import type { LocalCloud } from '../../../local/cloud';
+import type { FaultPlan } from '../../../local/faults';
 import { startProjectCloud } from '../../../scripts/localCloud';
 import { ROOT } from '../../../scripts/stacks';
 
@@ -35,11 +36,13 @@ export interface E2eCloud {
 /**
  * One local cloud for the test file that calls this (at the top, before its own hooks): started in a
  * `beforeAll` on free ports from the packaged templates (`npm test` packages first; the tests never do) and
- * stopped in an `afterAll`. Output goes to `.local-cloud/e2e/<name>.log`, not to the test report. Bundles
- * are unzipped per jest worker (the local runtime extracts atomically, so sharing would be safe too; separate
- * folders keep each worker's code caches its own).
+ * stopped in an `afterAll`, misbehaving as `faults` says (none by default), its workflows retrying every
+ * `retryIntervalMs` if given (AWS's intervals otherwise). Output goes to
+ * `.local-cloud/e2e/<name>.log`, not to the test report. Bundles are unzipped per jest worker (the local
+ * runtime extracts atomically, so sharing would be safe too; separate folders keep each worker's code caches
+ * its own).
  */
-export const useE2eCloud = (name: string): E2eCloud => {
+export const useE2eCloud = (name: string, { faults, retryIntervalMs }: { faults?: FaultPlan; retryIntervalMs?: number } = {}): E2eCloud => {
   const dir = path.join(ROOT, '.local-cloud/e2e');
   const logFile = path.join(dir, `${name}.log`);
   let cloud: LocalCloud | undefined;
@@ -54,6 +57,8 @@ export const useE2eCloud = (name: string): E2eCloud => {
     cloud = await startProjectCloud({
       edgePort: 0,
       httpPort: 0,
+      ...(faults && { faults }),
+      ...(retryIntervalMs !== undefined && { retryIntervalMs }),
       workDir: path.join(dir, `functions-${process.env.JEST_WORKER_ID ?? '1'}`),
       log: (source, line) => output.write(`+${((Date.now() - started) / 1000).toFixed(2)}s [${source}] ${line}\n`),
     });
