@@ -37,7 +37,10 @@ import { ensurePackaged } from './localCloud';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-const NUMERIC: Record<string, keyof ChaosOptions> = {
+/** The options whose value is a number. */
+type NumericOption = { [K in keyof ChaosOptions]-?: ChaosOptions[K] extends number ? K : never }[keyof ChaosOptions];
+
+const NUMERIC: Record<string, NumericOption> = {
   '--orders': 'orders',
   '--duplicate-rate': 'duplicateRate',
   '--max-copies': 'maxCopies',
@@ -64,7 +67,6 @@ const RETRIERS: readonly Retrier[] = ['workflow-retry', 'sqs-redelivery', 'http-
 
 const parseArgs = (argv: readonly string[]): { options: ChaosOptions; json?: string; verbose: boolean } => {
   const options: ChaosOptions = { ...DEFAULT_OPTIONS };
-  const numbers = options as unknown as Record<string, number>;
   let json: string | undefined;
   let verbose = false;
   for (let i = 0; i < argv.length; i++) {
@@ -79,7 +81,7 @@ const parseArgs = (argv: readonly string[]): { options: ChaosOptions; json?: str
       const raw = value();
       const parsed = Number(raw);
       if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${flag} must be a non-negative number, got ${raw}`);
-      numbers[key] = parsed;
+      options[key] = parsed;
     } else if (flag === '--seed') {
       const raw = value();
       options.seed = /^\d+$/.test(raw) ? Number(raw) : raw;

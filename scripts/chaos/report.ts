@@ -12,13 +12,23 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 const SERVICE_NAMES: Record<ApiFaultCount['service'], string> = { dynamodb: 'DynamoDB', events: 'EventBridge', states: 'Step Functions', sqs: 'SQS' };
 
-/** `DynamoDB ThrottlingException (UpdateItem, PutItem, GetItem)`: the operations it hit, most hit first. */
-const apiFaultLabel = ({ service, fault, byOperation }: ApiFaultCount): string => {
-  const operations = Object.entries(byOperation)
-    .sort(([, a], [, b]) => b - a)
-    .map(([operation]) => operation);
-  return `${SERVICE_NAMES[service]} ${fault}${operations.length > 0 ? ` (${operations.join(', ')})` : ''}`;
-};
+/**
+ * One row per AWS API fault: `DynamoDB ThrottlingException (UpdateItem, PutItem, GetItem)`, the operations it
+ * hit most hit first, and `123 of 45678 DynamoDB requests (0.3%)`, its count against the requests it was
+ * decided on.
+ *
+ * @example
+ * ```ts
+ * console.log(table(['fault', 'injected'], apiFaultRows(report.faults.api)));
+ * ```
+ */
+export const apiFaultRows = (counts: readonly ApiFaultCount[]): string[][] =>
+  counts.map(({ service, fault, byOperation, injected, base, of }) => {
+    const operations = Object.entries(byOperation)
+      .sort(([, a], [, b]) => b - a)
+      .map(([operation]) => operation);
+    return [`${SERVICE_NAMES[service]} ${fault}${operations.length > 0 ? ` (${operations.join(', ')})` : ''}`, share(injected, base, of)];
+  });
 
 /** How the run judges an order that ended other than its scenario intends; printed with every report. */
 export const OUTCOME_RULE =
@@ -60,7 +70,7 @@ export const formatReport = (report: ChaosReport): string => {
     ['SQS visibility timeouts expired in flight', faults.visibilityExpiries],
     ['Lambda replies lost after the function ran (Sandbox.Timedout)', share(faults.lostReplies, faults.faultableInvocations, 'faultable invocations')],
     ['Lambda faults spared (function not retried safely)', faults.sparedInvocations],
-    ...faults.api.map((count) => [apiFaultLabel(count), share(count.injected, count.base, count.of)]),
+    ...apiFaultRows(faults.api),
     ['POST /orders sent again with the same key', client.duplicatePosts],
     ['POST /orders retried after a 5xx', client.retriedPosts],
     ['malformed messages (bus and queues)', poison.length],
