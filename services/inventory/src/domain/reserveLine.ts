@@ -66,7 +66,12 @@ export const reserveLine = async (
     return result('RESERVED');
   }
   const settled = await reservations.getLine(orderId, sku);
-  if (settled?.status === 'RESERVED') return result('RESERVED');
+  if (settled?.status === 'RESERVED') {
+    // Our own move landed and its reply was lost (the SDK's retry then met the condition it had just made
+    // false): the tag must still go, or the units stay marked as an operation in flight.
+    await stock.forget(sku, operation);
+    return result('RESERVED');
+  }
   // A compensation settled the line while the units were being taken (it does so only for lines whose task
   // gave up): whichever of us undoes the take first gives the units back, and the tag makes that happen once.
   await stock.undoTake(sku, line.quantity, operation);

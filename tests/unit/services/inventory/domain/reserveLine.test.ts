@@ -121,10 +121,10 @@ describe('reserveLine', () => {
     expect(stock.pending('ceramic-cup')).toEqual([]);
   });
 
-  it('keeps the reservation when the line turned out RESERVED after its own mark lost', async () => {
+  it('keeps the reservation and forgets the tag when the line turned out RESERVED after its own mark lost', async () => {
     const { stock, reservations, ports } = setup(10);
     jest.spyOn(reservations, 'moveLine').mockImplementationOnce(async (orderId, sku) => {
-      // Another attempt recorded the same take first.
+      // The mark landed and its reply was lost: the SDK's retry met the condition the first try made false.
       await InMemoryReservations.prototype.moveLine.call(reservations, orderId, sku, { to: 'RESERVED' });
       return false;
     });
@@ -133,6 +133,7 @@ describe('reserveLine', () => {
 
     expect(result.outcome).toBe('RESERVED');
     expect(stock.available('ceramic-cup')).toBe(7);
+    expect(stock.pending('ceramic-cup')).toEqual([]);
   });
 
   it('never takes the count below zero when two orders compete for the last units', async () => {
