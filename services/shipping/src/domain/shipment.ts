@@ -58,7 +58,10 @@ export interface Shipment {
   cancelledAt?: string;
   /** The idempotency key of the OrderCancelled that cancelled it: the cause of ShipmentCancelled. */
   cancelledBy?: string;
-  /** Every distinct callback received, by the carrier's `callbackId`: what duplicates are detected against. */
+  /**
+   * Every distinct callback received before a cancellation, by the carrier's `callbackId`: what duplicates are
+   * detected against. Reports after it go to `lateReports` instead.
+   */
   callbacks: Record<string, RecordedCallback>;
   wait?: ShipmentWait;
   lateReports?: LateReport[];

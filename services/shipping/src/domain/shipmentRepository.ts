@@ -13,9 +13,10 @@ export type RecordOutcome = 'recorded' | 'duplicate' | 'late';
 export type CancelOutcome = 'tombstoned' | 'cancelled' | 'duplicate' | 'not-open';
 
 /**
- * Where shipments are kept, one per order. Every method is a single atomic conditional write (plus, where
- * noted, a consistent read after it), so concurrent callbacks, retries and the workflow never lose an update
- * and status only moves forward (see `movesFrom`).
+ * Where shipments are kept, one per order. Every change is an atomic conditional write that decides on its
+ * own (a method may try a few in turn, and read consistently after a refused one to report what refused
+ * it), so concurrent callbacks, cancellations, retries and the workflow never lose an update and status only
+ * moves forward (see `movesFrom`).
  */
 export interface ShipmentRepository {
   /** Stores a new shipment; if the order already has one, that one is kept and returned. */
