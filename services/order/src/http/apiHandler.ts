@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ApplicationError } from '#shared/errors';
+import { classifyError } from '#shared/errors';
 import type { Logger, Tracer } from '#shared/logging';
 import { captureInvocation } from '#shared/runtime';
 
@@ -43,9 +43,9 @@ export const jsonBody = (event: ApiEvent): { ok: true; value: unknown } | { ok: 
 
 /**
  * An HTTP API (payload v2) handler: logs and traces like every function here, and turns a failure into one
- * logged error and an honest status. A permanent error is our bug (500); anything else (throttling, a dependency
- * down) is worth retrying (503), and every route is safe to retry: reads are reads, and POST /orders is
- * idempotent per Idempotency-Key.
+ * logged error and an honest status, decided by `classifyError` as for tasks and consumers: a transient one (a
+ * throttle, a dependency down) is worth retrying (503), and every route is safe to retry: reads are reads, and
+ * POST /orders is idempotent per Idempotency-Key; anything else is our bug (500).
  *
  * @example
  * ```ts
@@ -60,11 +60,12 @@ export const apiHandler = (
   middy(async (event: ApiEvent): Promise<ApiResult> => {
     try {
       return await handle(event);
-    } catch (error) {
+    } catch (thrown) {
+      const error = classifyError(thrown);
       logger.error('request failed', { error, routeKey: event.routeKey });
-      return error instanceof ApplicationError && !error.transient
-        ? json(500, { message: 'internal error' })
-        : json(503, { message: 'temporarily unavailable; retrying is safe' }, { 'retry-after': '1' });
+      return error.transient
+        ? json(503, { message: 'temporarily unavailable; retrying is safe' }, { 'retry-after': '1' })
+        : json(500, { message: 'internal error' });
     }
   })
     .use(captureInvocation())

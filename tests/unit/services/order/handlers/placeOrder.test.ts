@@ -154,6 +154,15 @@ describe('placeOrder', () => {
     expect(response.statusCode).toBe(500);
     expect(response.json).toEqual({ message: 'internal error' });
   });
+
+  it('answers 500, not a 503 inviting a retry, when the code throws something that is not an AWS failure', async () => {
+    const { workflows, send } = setup();
+    workflows.failNext = new TypeError("Cannot read properties of undefined (reading 'orderId')");
+
+    const response = await send(postOrder(requestBody()));
+
+    expect(response.statusCode).toBe(500);
+  });
 });
 
 describe('timeoutsFromEnv', () => {
