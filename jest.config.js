@@ -11,9 +11,9 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/tests/support/environment.ts'],
   transform: {
-    // swc also transpiles the ESM-only @middy packages so jest can load them as CommonJS.
+    // swc also transpiles the ESM-only packages (@middy, jose) so jest can load them as CommonJS.
     '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!@middy/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
