@@ -14,10 +14,14 @@ import { LocalSchedules, type ScheduledTarget } from './eventbridge/schedules';
 import { NO_FAULTS, type FaultPlan } from './faults';
 import { trace, tracing } from './trace';
 import { LocalHttpApi } from './http/httpApi';
+import { addHttpApiResources } from './http/httpApiResources';
+import { LocalIdentity } from './identity/localIdentity';
 import { AsyncInvocations, eventInvokeConfigOf } from './lambda/asyncInvocations';
 import { LambdaRuntime } from './lambda/lambdaRuntime';
 import { startEventSourceMapping, type EventSourceMapping } from './sqs/eventSourceMapping';
 import { sqsApi } from './sqs/sqsApi';
+import { secretsManagerApi } from './secretsmanager/secretsManagerApi';
+import { SecretsManagerService } from './secretsmanager/secretsManagerService';
 import { SnsService } from './sns/snsService';
 import { SqsService } from './sqs/sqsService';
 import { stepFunctionsApi } from './stepfunctions/stepFunctionsApi';
@@ -63,6 +67,14 @@ export interface LocalCloud {
   cloudWatch: CloudWatchService;
   /** The templates' topics: each records what is published to it (alarm notifications), delivering nothing. */
   sns: SnsService;
+  /**
+   * A local issuer per `AWS::Cognito::UserPool` (a fresh key pair each start), served on the edge under
+   * `/identity/<poolId>`: `issueToken({ subject, groups?, scopes?, expiresInSeconds?, audience? })`, and the
+   * first pool's `issuerUrl` and first client's `audience`.
+   */
+  identity: LocalIdentity;
+  /** The templates' secrets (`GetSecretValue` on the edge); `valueOf(name)` reads one, as the carrier simulator does. */
+  secrets: SecretsManagerService;
   /** Every event accepted on any bus, in order: the catch-all log the platform stack declares. */
   eventLog: AcceptedEvent[];
   /** Declared in the templates, deliberately not emulated (IAM, resource policies…): printed at start. */
@@ -95,9 +107,8 @@ const NOT_EMULATED: Record<string, string> = {
   'AWS::Events::Archive': 'the archive keeps nothing locally; the event log does',
   'AWS::S3::Bucket': 'the deployment bucket: code is read from .serverless/ directly',
   'AWS::S3::BucketPolicy': 'the deployment bucket policy',
-  'AWS::ApiGatewayV2::Api': 'one local HTTP API serves every stack’s routes',
-  'AWS::ApiGatewayV2::Stage': 'the $default stage only',
   'AWS::ApiGatewayV2::Integration': 'read through the routes that use it',
+  'AWS::Cognito::UserPoolDomain': 'no hosted UI: the local issuer’s token endpoint issues the tokens',
 };
 
 /** State machine properties the local cloud reads; any other is refused at start. */
@@ -158,9 +169,11 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
   started.stop = () => closeServer(edge);
   const edgeUrl = `http://localhost:${(edge.address() as AddressInfo).port}`;
 
-  const dynamo = new LocalDynamo({ faults });
+  const dynamo = new LocalDynamo({ faults, log: (line) => log('dynamodb', line) });
   const sqs = new SqsService({ accountId, region, endpoint: edgeUrl, faults });
   const sns = new SnsService({ region, accountId });
+  const identity = new LocalIdentity();
+  const secrets = new SecretsManagerService();
   const cloudWatch = new CloudWatchService({ region, accountId, notifier: sns, gauges: () => queueGauges(sqs), log: (line) => log('cloudwatch', line) });
   const lambda = new LambdaRuntime({
     workDir: options.workDir,
@@ -279,7 +292,7 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
   started.stop = stop;
   await dynamo.start();
 
-  const services: JsonService[] = [eventBridgeApi(eventBridge), sqsApi(sqs), stepFunctionsApi(stepFunctions)];
+  const services: JsonService[] = [eventBridgeApi(eventBridge), sqsApi(sqs), stepFunctionsApi(stepFunctions), secretsManagerApi(secrets)];
   if (tracing) {
     let connections = 0;
     edge.on('connection', () => trace('edge', 'new connection', { total: ++connections }));
@@ -298,9 +311,10 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
     void (async () => {
       const body = await readBody(request);
       if (target) await handleAwsJsonRequest(services, target, body, response, faults);
+      else if (identity.handle(request, body, response)) return;
       else {
         response.writeHead(400, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ __type: 'UnknownOperationException', message: 'the local cloud serves AWS JSON-protocol requests (X-Amz-Target)' }));
+        response.end(JSON.stringify({ __type: 'UnknownOperationException', message: 'the local cloud serves AWS JSON-protocol requests (X-Amz-Target) and its issuers under /identity' }));
       }
     })();
   });
@@ -326,7 +340,14 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
       'AWS::Lambda::EventSourceMapping',
       'AWS::Lambda::EventInvokeConfig',
       'AWS::StepFunctions::StateMachine',
+      'AWS::ApiGatewayV2::Api',
+      'AWS::ApiGatewayV2::Stage',
+      'AWS::ApiGatewayV2::Authorizer',
       'AWS::ApiGatewayV2::Route',
+      'AWS::Cognito::UserPool',
+      'AWS::Cognito::UserPoolClient',
+      'AWS::Cognito::UserPoolGroup',
+      'AWS::SecretsManager::Secret',
       'AWS::Logs::LogGroup',
       'AWS::SNS::Topic',
       'AWS::CloudWatch::Alarm',
@@ -358,6 +379,21 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
     }
 
     for (const [logicalId, resource] of byType(template, 'AWS::DynamoDB::Table')) await dynamo.createTable(where(logicalId), props(resource));
+
+    // Pools before their clients and groups, and before the routes whose authorizers trust them.
+    const named = async (logicalId: string, load: () => unknown) => {
+      try {
+        await load();
+      } catch (error) {
+        throw new Error(`${where(logicalId)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    };
+    for (const [logicalId, resource] of byType(template, 'AWS::Cognito::UserPool')) {
+      await named(logicalId, () => identity.createUserPool(resolver.ref(logicalId), resolver.getAtt(logicalId, 'ProviderURL'), props(resource)));
+    }
+    for (const [logicalId, resource] of byType(template, 'AWS::Cognito::UserPoolClient')) await named(logicalId, () => identity.addUserPoolClient(resolver.ref(logicalId), props(resource)));
+    for (const [logicalId, resource] of byType(template, 'AWS::Cognito::UserPoolGroup')) await named(logicalId, () => identity.addUserPoolGroup(props(resource)));
+    for (const [logicalId, resource] of byType(template, 'AWS::SecretsManager::Secret')) await named(logicalId, () => secrets.createSecret(resolver.ref(logicalId), props(resource)));
 
     for (const [logicalId, resource] of byType(template, 'AWS::Lambda::Function')) {
       const properties = props(resource);
@@ -475,14 +511,16 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
       }
     }
 
-    const integrations = Object.fromEntries(byType(template, 'AWS::ApiGatewayV2::Integration').map(([logicalId, resource]) => [logicalId, props(resource)]));
-    for (const [logicalId, resource] of byType(template, 'AWS::ApiGatewayV2::Route')) {
-      const { ApiId, RouteKey, Target } = props(resource);
-      const integration = integrations[String(Target).replace(/^integrations\//, '')];
-      if (!integration) throw new Error(`${where(logicalId)}: route target ${String(Target)} is not a Lambda integration of this stack`);
-      if (integration.PayloadFormatVersion !== '2.0') throw new Error(`${where(logicalId)}: payload format ${String(integration.PayloadFormatVersion)} is not supported locally (2.0 only)`);
-      http.addRoute({ apiId: String(ApiId), routeKey: String(RouteKey), functionArn: String(integration.IntegrationUri), payloadFormatVersion: '2.0', timeoutMs: Number(integration.TimeoutInMillis ?? 30_000) });
-    }
+    addHttpApiResources({
+      template,
+      props,
+      ref: (logicalId) => resolver.ref(logicalId),
+      where,
+      http,
+      log: (line) => log('http', line),
+      notEmulated,
+      isLocalIssuer: (issuer) => identity.listPools().some((pool) => pool.issuerUrl === issuer),
+    });
 
     exports = { ...exports, ...localExports(template, resolver) };
   }
@@ -496,7 +534,8 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
   }
   const httpPort = await http.listen(options.httpPort ?? 3000);
   cloudWatch.start();
-  notEmulated.push(...dynamo.notEnforced);
+  dynamo.startTimeToLive();
+  notEmulated.push(...dynamo.notEnforced, ...identity.notEmulated, ...secrets.notEmulated);
 
   const queued = (queueArn: string): number => {
     try {
@@ -518,6 +557,8 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
     http,
     cloudWatch,
     sns,
+    identity,
+    secrets,
     eventLog,
     notEmulated,
     async whenIdle() {

@@ -93,6 +93,33 @@ export const localResourceResolver = (template: Template, stackName: string, env
     'AWS::ApiGatewayV2::Api': (id) => ({ ref: localApiId(stackName, id), attributes: { ApiEndpoint: () => env.endpoint } }),
     'AWS::ApiGatewayV2::Integration': (id) => ({ ref: id, attributes: {} }),
     'AWS::ApiGatewayV2::Stage': (id) => ({ ref: id, attributes: {} }),
+    // API Gateway generates an authorizer's id; locally it derives from the stack and logical id, as an API's does.
+    'AWS::ApiGatewayV2::Authorizer': (id) => ({ ref: localId(stackName, id, LOWER_ALPHANUMERIC, 6), attributes: {} }),
+    // Cognito generates a pool's id (`<region>_<9 characters>`) and a client's (26 characters); locally they
+    // derive from the stack and logical id, so they keep across starts. The issuer is the local one, on the edge.
+    'AWS::Cognito::UserPool': (id) => {
+      const poolId = localUserPoolId(env.region, stackName, id);
+      return {
+        ref: poolId,
+        attributes: {
+          Arn: () => arn('cognito-idp', `userpool/${poolId}`),
+          ProviderName: () => `${env.endpoint.replace(/^https?:\/\//, '')}/identity/${poolId}`,
+          ProviderURL: () => `${env.endpoint}/identity/${poolId}`,
+          UserPoolId: () => poolId,
+        },
+      };
+    },
+    'AWS::Cognito::UserPoolClient': (id) => {
+      const clientId = localId(stackName, id, LOWER_ALPHANUMERIC, 26);
+      return { ref: clientId, attributes: { ClientId: () => clientId, Name: () => (resource(id).Properties?.ClientName === undefined ? clientId : property(id, 'ClientName')) } };
+    },
+    'AWS::Cognito::UserPoolGroup': (id) => ({ ref: property(id, 'GroupName'), attributes: {} }),
+    'AWS::Cognito::UserPoolDomain': (id) => ({ ref: property(id, 'Domain'), attributes: {} }),
+    // Secrets Manager appends six random characters to a secret's name in its ARN; locally they derive from the stack and logical id.
+    'AWS::SecretsManager::Secret': (id) => {
+      const secretArn = arn('secretsmanager', `secret:${property(id, 'Name')}-${localId(stackName, id, ALPHANUMERIC, 6)}`);
+      return { ref: secretArn, attributes: { Id: () => secretArn } };
+    },
     // The framework's deployment bucket has no name of its own; CloudFormation would generate one.
     'AWS::S3::Bucket': (id) => {
       const name = `${stackName}-${id}`.toLowerCase();
@@ -128,6 +155,18 @@ export const localResourceResolver = (template: Template, stackName: string, env
   };
   return resolver;
 };
+
+const LOWER_ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `length` characters of `alphabet`, derived from the stack and logical id: the same on every start. */
+const localId = (stackName: string, logicalId: string, alphabet: string, length: number): string => {
+  const digest = createHash('sha256').update(`${stackName}/${logicalId}`).digest();
+  return Array.from({ length }, (_, i) => alphabet.charAt((digest[i % digest.length] ?? 0) % alphabet.length)).join('');
+};
+
+/** A user pool id as Cognito shapes one: the region, an underscore, nine letters and digits. */
+const localUserPoolId = (region: string, stackName: string, logicalId: string): string => `${region}_${localId(stackName, logicalId, ALPHANUMERIC, 9)}`;
 
 /** Ten lowercase hexadecimal characters, the shape of an API Gateway id (`a1b2c3d4e5`). */
 const localApiId = (stackName: string, logicalId: string): string => createHash('sha256').update(`${stackName}/${logicalId}`).digest('hex').slice(0, 10);

@@ -6,6 +6,7 @@ import { accessKeyIdOf, apiErrorReply, checkedApiFault } from '../edge/apiFaults
 import { AwsServiceError, writeAwsError } from '../edge/awsJsonProtocol';
 import { listening } from '../edge/listening';
 import { NO_FAULTS, type ApiCall, type ApiFault, type FaultPlan } from '../faults';
+import { TimeToLiveSweeper } from './timeToLive';
 
 // dynalite ships no types; it is an in-memory DynamoDB-compatible server.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,24 +53,32 @@ const REFUSED_TABLE_PROPERTIES = ['StreamSpecification', 'KinesisStreamSpecifica
 export interface LocalDynamoOptions {
   /** Decides, per request that comes through the edge (`handle`), whether DynamoDB answers it with an error or loses its reply. */
   faults?: FaultPlan;
+  /** How often expired items of tables with a `TimeToLiveSpecification` are deleted (default 1 s; AWS: within days). */
+  ttlSweepIntervalMs?: number;
+  /** Where a failed TTL sweep is reported; defaults to stderr. */
+  log?: (line: string) => void;
 }
+
+const TTL_SWEEP_INTERVAL_MS = 1000;
 
 /**
  * DynamoDB for the local cloud: dynalite in memory (conditional writes, queries, GSIs; no transactions, no
- * TTL, no streams), reachable directly and through the edge port. Requests through the edge go past the
- * fault plan first; the direct endpoint (`endpoint`, `client`) is the local cloud's own and never faulted.
+ * streams), reachable directly and through the edge port, plus the Time to Live dynalite lacks (a sweeper,
+ * `local/dynamodb/timeToLive.ts`). Requests through the edge go past the fault plan first; the direct endpoint
+ * (`endpoint`, `client`) is the local cloud's own and never faulted.
  */
 export class LocalDynamo {
   private server: Server | undefined;
   /** dynalite's own request listener: the edge hands DynamoDB requests to it without a second HTTP hop. */
   private handler: DynaliteHandler | undefined;
   private readonly faults: FaultPlan;
+  private sweeper: TimeToLiveSweeper | undefined;
   endpoint = '';
   client: DynamoDBClient | undefined;
   /** What was declared but is not enforced locally, for the start-up report. */
   readonly notEnforced: string[] = [];
 
-  constructor(options: LocalDynamoOptions = {}) {
+  constructor(private readonly options: LocalDynamoOptions = {}) {
     this.faults = options.faults ?? NO_FAULTS;
   }
 
@@ -79,6 +88,7 @@ export class LocalDynamo {
     await listening(this.server, 0);
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     this.client = new DynamoDBClient({ endpoint: this.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    this.sweeper = new TimeToLiveSweeper(this.client);
   }
 
   /** Creates a table from its resolved `AWS::DynamoDB::Table` properties. */
@@ -87,8 +97,8 @@ export class LocalDynamo {
     if (refused.length > 0) {
       throw new Error(`table ${logicalId}: ${refused.join(', ')} not supported by the local cloud`);
     }
-    const ttl = properties.TimeToLiveSpecification as { Enabled?: boolean; AttributeName?: string } | undefined;
-    if (ttl?.Enabled) this.notEnforced.push(`TTL on ${String(properties.TableName)} (${String(ttl.AttributeName)}): items never expire locally`);
+    const ttl = timeToLiveOf(logicalId, properties.TimeToLiveSpecification);
+    // The template's properties are CreateTable's input but for the few CloudFormation adds (checked above).
     const input = properties as unknown as CreateTableCommandInput;
     await this.client?.send(
       new CreateTableCommand({
@@ -100,6 +110,24 @@ export class LocalDynamo {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
+    if (ttl) this.sweeper?.add({ tableName: String(input.TableName), attributeName: ttl, keyAttributes: (input.KeySchema ?? []).map(({ AttributeName }) => String(AttributeName)) });
+  }
+
+  /** Starts deleting expired items of the tables with a TTL, every `ttlSweepIntervalMs`. */
+  startTimeToLive(): void {
+    this.sweeper?.start(this.options.ttlSweepIntervalMs ?? TTL_SWEEP_INTERVAL_MS, (error) =>
+      (this.options.log ?? ((line) => console.error(`[dynamodb] ${line}`)))(`TTL sweep failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
+
+  /** Deletes every expired item now, as AWS's TTL eventually does; resolves with how many. For tests that expect an item gone. */
+  sweepExpiredItems(): Promise<number> {
+    return this.sweeper?.sweep() ?? Promise.resolve(0);
+  }
+
+  /** The tables whose items expire, each with its TTL attribute. */
+  timeToLiveTables(): { tableName: string; attributeName: string }[] {
+    return (this.sweeper?.listTables() ?? []).map(({ tableName, attributeName }) => ({ tableName, attributeName }));
   }
 
   /**
@@ -142,10 +170,22 @@ export class LocalDynamo {
   }
 
   async stop(): Promise<void> {
+    this.sweeper?.stop();
     this.client?.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
+
+/** The TTL attribute of a `TimeToLiveSpecification`, or undefined when TTL is off; anything else is refused. */
+const timeToLiveOf = (logicalId: string, specification: unknown): string | undefined => {
+  if (specification === undefined) return undefined;
+  const { Enabled, AttributeName, ...rest } = specification as { Enabled?: unknown; AttributeName?: unknown };
+  if (Object.keys(rest).length > 0) throw new Error(`table ${logicalId}: TimeToLiveSpecification properties ${Object.keys(rest).join(', ')} are not supported by the local cloud`);
+  if (typeof Enabled !== 'boolean') throw new Error(`table ${logicalId}: TimeToLiveSpecification.Enabled must be a boolean`);
+  if (!Enabled) return undefined;
+  if (typeof AttributeName !== 'string' || AttributeName === '') throw new Error(`table ${logicalId}: TimeToLiveSpecification needs an AttributeName when enabled`);
+  return AttributeName;
+};
 
 /** Starts a bare HTTP server, for components that only need one. @internal */
 export const listen = async (handler: (request: IncomingMessage, response: ServerResponse) => void, port: number): Promise<Server> => {
