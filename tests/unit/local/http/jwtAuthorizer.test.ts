@@ -85,15 +85,16 @@ describe('the local HTTP API’s JWT authorizer', () => {
   const get = (authorization?: string) => fetch(`${url}/orders/ord_1`, { headers: authorization === undefined ? {} : { authorization } });
 
   it('invokes the function with every claim as a string, a list as "[a b]", and null scopes, when the token is valid', async () => {
-    const exp = nowSeconds() + 3600;
-    const token = await sign({ exp, 'cognito:groups': ['operators', 'support'], email_verified: true });
+    const iat = nowSeconds();
+    const exp = iat + 3600;
+    const token = await sign({ iat, exp, 'cognito:groups': ['operators', 'support'], email_verified: true });
 
     const response = await get(`Bearer ${token}`);
 
     expect(response.status).toBe(200);
     await expect(response.json()).resolves.toEqual({
       jwt: {
-        claims: { iss: issuerUrl, sub: 'cus_1', aud: AUDIENCE, token_use: 'id', iat: expect.stringMatching(/^\d+$/), exp: String(exp), 'cognito:groups': '[operators support]', email_verified: 'true' },
+        claims: { iss: issuerUrl, sub: 'cus_1', aud: AUDIENCE, token_use: 'id', iat: String(iat), exp: String(exp), 'cognito:groups': '[operators support]', email_verified: 'true' },
         scopes: null,
       },
     });
