@@ -12,7 +12,7 @@ export interface DeliveryContext {
 }
 
 /** An AWS service the edge endpoint serves, by its IAM and ARN namespace (`dynamodb:PutItem`, `states:StartExecution`). */
-export type ApiService = 'dynamodb' | 'sqs' | 'events' | 'states';
+export type ApiService = 'dynamodb' | 'sqs' | 'events' | 'states' | 'secretsmanager';
 
 /**
  * The AWS errors a plan may answer a call with, by the code AWS gives them. The edge sends each in the wire

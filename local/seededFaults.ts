@@ -242,6 +242,8 @@ export const createSeededFaultPlan = (options: SeededFaultOptions): SeededFaultP
       requestFault('sqs', 'RequestThrottled', 'SendMessage/DeleteMessage requests', 'sqsThrottleRate', sqsFaulted, { kind: 'error', error: 'RequestThrottled' }),
       requestFault('sqs', 'InternalFailure', 'SendMessage/DeleteMessage requests', 'sqsInternalErrorRate', sqsFaulted, { kind: 'error', error: 'InternalFailure' }),
     ],
+    // Faultable by a test's own plan; chaos runs fault it once someone gives it a rate.
+    secretsmanager: [],
   };
   const entryFailures = apiCount('events', 'entries InternalFailure', 'PutEvents entries');
   for (const [service, faults] of Object.entries(requestFaults)) {

@@ -7,6 +7,7 @@ const TARGET_PREFIXES: Readonly<Record<string, ApiService>> = {
   AmazonSQS: 'sqs',
   AWSEvents: 'events',
   AWSStepFunctions: 'states',
+  secretsmanager: 'secretsmanager',
 };
 
 /**
@@ -59,6 +60,11 @@ const REPLIES: { readonly [S in ApiService]: Readonly<Partial<Record<ApiErrorCod
     InternalFailure: { type: 'InternalFailure', status: 500, message: `Internal failure ${INJECTED}` },
   },
   states: {
+    ThrottlingException: { type: 'ThrottlingException', status: 400, message: `Rate exceeded ${INJECTED}` },
+    InternalFailure: { type: 'InternalFailure', status: 500, message: `Internal failure ${INJECTED}` },
+  },
+  // Secrets Manager throttles with the common ThrottlingException (its model has no shape of its own for it).
+  secretsmanager: {
     ThrottlingException: { type: 'ThrottlingException', status: 400, message: `Rate exceeded ${INJECTED}` },
     InternalFailure: { type: 'InternalFailure', status: 500, message: `Internal failure ${INJECTED}` },
   },

@@ -10,7 +10,7 @@ const share = (count: number, of: number, base: string) => `${count} of ${of} ${
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-const SERVICE_NAMES: Record<ApiFaultCount['service'], string> = { dynamodb: 'DynamoDB', events: 'EventBridge', states: 'Step Functions', sqs: 'SQS' };
+const SERVICE_NAMES: Record<ApiFaultCount['service'], string> = { dynamodb: 'DynamoDB', events: 'EventBridge', states: 'Step Functions', sqs: 'SQS', secretsmanager: 'Secrets Manager' };
 
 /**
  * One row per AWS API fault: `DynamoDB ThrottlingException (UpdateItem, PutItem, GetItem)`, the operations it

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { strToU8, zipSync } from 'fflate';
 import { startLocalCloud, type LocalCloud } from '../../../../local/cloud';
+import { NO_API_FAULT, NO_FAULTS, type FaultPlan } from '../../../../local/faults';
 import type { TemplateResource } from '../../../../local/cloudformation/localResources';
 
 const NAME = 'ordering-shipping-dev-carrier-webhook';
@@ -38,12 +39,12 @@ describe('the local cloud’s secrets', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = async (resources: Record<string, TemplateResource> = RESOURCES): Promise<LocalCloud> => {
+  const start = async (resources: Record<string, TemplateResource> = RESOURCES, faults: FaultPlan = NO_FAULTS): Promise<LocalCloud> => {
     const stackDir = path.join(dir, 'shipping');
     mkdirSync(path.join(stackDir, '.serverless'), { recursive: true });
     writeFileSync(path.join(stackDir, '.serverless/cloudformation-template-update-stack.json'), JSON.stringify({ Resources: resources }));
     writeFileSync(path.join(stackDir, '.serverless/show.zip'), zipSync({ 'src/handlers/show.js': strToU8('exports.handler = async () => ({ arn: process.env.SECRET_ARN });') }));
-    const started = await startLocalCloud({ stacks: [{ stackName: 'shipping', dir: stackDir }], workDir: path.join(dir, 'functions'), edgePort: 0, httpPort: 0, log: () => undefined });
+    const started = await startLocalCloud({ stacks: [{ stackName: 'shipping', dir: stackDir }], workDir: path.join(dir, 'functions'), edgePort: 0, httpPort: 0, faults, log: () => undefined });
     client = new SecretsManagerClient({ endpoint: started.edgeUrl, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     return started;
   };
@@ -67,6 +68,16 @@ describe('the local cloud’s secrets', () => {
     cloud = await start();
 
     await expect((client as SecretsManagerClient).send(new GetSecretValueCommand({ SecretId: 'ordering-shipping-dev-elsewhere' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+  }, 30_000);
+
+  it('answers GetSecretValue with the error a fault plan gives it, in the wire shape the SDK raises as ThrottlingException', async () => {
+    const calls: string[] = [];
+    cloud = await start(RESOURCES, { ...NO_FAULTS, apiFault: ({ service, operation }) => (calls.push(`${service} ${operation}`), service === 'secretsmanager' ? { kind: 'error', error: 'ThrottlingException' } : NO_API_FAULT) });
+    const sdk = new SecretsManagerClient({ endpoint: cloud.edgeUrl, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+
+    await expect(sdk.send(new GetSecretValueCommand({ SecretId: NAME }))).rejects.toMatchObject({ name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    expect(calls).toEqual(['secretsmanager GetSecretValue']);
+    sdk.destroy();
   }, 30_000);
 
   it('keeps a SecretString as it is', async () => {
