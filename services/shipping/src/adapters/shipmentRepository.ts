@@ -4,7 +4,7 @@ import { PermanentError } from '#shared/errors';
 import type { Tracer } from '#shared/logging';
 import { requireEnv } from '#shared/runtime';
 import { CANCELLABLE_STATUSES, tombstoneFor } from '../domain/cancellation';
-import { expiryOf, LATE_REPORTS_KEPT, movesFrom, reportedAtField, type Shipment } from '../domain/shipment';
+import { CALLBACKS_KEPT, expiryOf, LATE_REPORTS_KEPT, movesFrom, reportedAtField, type Shipment } from '../domain/shipment';
 import type { ShipmentRepository } from '../domain/shipmentRepository';
 
 /** The index carrier callbacks find their order through: they only know the carrier's shipment id. */
@@ -77,11 +77,13 @@ export const createDynamoShipmentRepository = ({
     async recordCallback(orderId, { callbackId, status, occurredAt }, receivedAt) {
       const names = { '#callbacks': 'callbacks', '#callbackId': callbackId, '#status': 'status' };
       const unseen = 'attribute_exists(orderId) AND attribute_not_exists(#callbacks.#callbackId)';
+      // The cap is part of the same condition, so concurrent new reports can never take it past CALLBACKS_KEPT.
+      const roomFor = `${unseen} AND size(#callbacks) < :kept`;
       const report = { status, occurredAt, receivedAt: receivedAt.toISOString() };
       const record = {
         UpdateExpression: 'SET #callbacks.#callbackId = :callback, #reportedAt = if_not_exists(#reportedAt, :occurredAt)',
         ExpressionAttributeNames: { ...names, '#reportedAt': reportedAtField(status) },
-        ExpressionAttributeValues: { ':callback': report, ':occurredAt': occurredAt },
+        ExpressionAttributeValues: { ':callback': report, ':occurredAt': occurredAt, ':kept': CALLBACKS_KEPT },
       };
       const from = movesFrom(status);
 
@@ -89,7 +91,7 @@ export const createDynamoShipmentRepository = ({
       const moved = await update({
         Key: { orderId },
         UpdateExpression: `${record.UpdateExpression}, #status = :reported`,
-        ConditionExpression: `${unseen} AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+        ConditionExpression: `${roomFor} AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
         ExpressionAttributeNames: record.ExpressionAttributeNames,
         ExpressionAttributeValues: { ...record.ExpressionAttributeValues, ':reported': status, ...Object.fromEntries(from.map((s, i) => [`:from${i}`, s])) },
       });
@@ -99,7 +101,7 @@ export const createDynamoShipmentRepository = ({
       const recorded = await update({
         Key: { orderId },
         ...record,
-        ConditionExpression: `${unseen} AND #status <> :cancelled`,
+        ConditionExpression: `${roomFor} AND #status <> :cancelled`,
         ExpressionAttributeValues: { ...record.ExpressionAttributeValues, ':cancelled': 'CANCELLED' },
       });
       if (recorded) return { outcome: 'recorded', shipment: recorded };
@@ -116,9 +118,11 @@ export const createDynamoShipmentRepository = ({
       if (late) return { outcome: 'late', shipment: late };
 
       // ...or was recorded before: a redelivery, answered with the shipment as it is now, so a resume that
-      // failed the first time is attempted again. A late report beyond the first few is not kept at all.
+      // failed the first time is attempted again. A late report beyond the first few is not kept at all, and
+      // neither is a new report on an open shipment that already keeps CALLBACKS_KEPT.
       const shipment = await mustGet(orderId);
-      return { outcome: callbackId in shipment.callbacks || shipment.status !== 'CANCELLED' ? 'duplicate' : 'late', shipment };
+      if (callbackId in shipment.callbacks) return { outcome: 'duplicate', shipment };
+      return { outcome: shipment.status === 'CANCELLED' ? 'late' : 'limit-reached', shipment };
     },
 
     async registerWait(orderId, awaiting, taskToken) {

@@ -43,6 +43,14 @@ export interface LateReport extends RecordedCallback {
 /** How many reports after a cancellation a shipment keeps; later ones are logged, not stored. */
 export const LATE_REPORTS_KEPT = 10;
 
+/**
+ * How many distinct callbacks a shipment keeps before its cancellation; a new one beyond them is refused. A
+ * shipment hears two reports (dispatched, delivered), so ten leave room for a carrier that gives resends new
+ * ids, while a carrier stuck in a loop cannot grow the item: every write of it costs a write unit per KB of
+ * the item, and one past DynamoDB's 400 KB limit could no longer be cancelled, failed or resumed at all.
+ */
+export const CALLBACKS_KEPT = 10;
+
 export interface Shipment {
   orderId: string;
   shipmentId: string;
@@ -59,8 +67,8 @@ export interface Shipment {
   /** The idempotency key of the OrderCancelled that cancelled it: the cause of ShipmentCancelled. */
   cancelledBy?: string;
   /**
-   * Every distinct callback received before a cancellation, by the carrier's `callbackId`: what duplicates are
-   * detected against. Reports after it go to `lateReports` instead.
+   * Every distinct callback received before a cancellation, by the carrier's `callbackId`, the first
+   * {@link CALLBACKS_KEPT} only: what duplicates are detected against. Reports after it go to `lateReports`.
    */
   callbacks: Record<string, RecordedCallback>;
   wait?: ShipmentWait;

@@ -2,8 +2,11 @@ import type { ShipmentCancellation } from './cancellation';
 import type { CarrierCallback } from './carrierCallback';
 import type { CarrierStatus, Shipment } from './shipment';
 
-/** `late`: the shipment was cancelled; the report is kept apart (`lateReports`, the first few) and moves nothing. */
-export type RecordOutcome = 'recorded' | 'duplicate' | 'late';
+/**
+ * `late`: the shipment was cancelled; the report is kept apart (`lateReports`, the first few) and moves nothing.
+ * `limit-reached`: a new report on a shipment that already keeps `CALLBACKS_KEPT`; nothing is written.
+ */
+export type RecordOutcome = 'recorded' | 'duplicate' | 'late' | 'limit-reached';
 
 /**
  * `tombstoned`: the order had no shipment yet, and now has a CANCELLED one that can never be booked;
@@ -26,9 +29,10 @@ export interface ShipmentRepository {
   orderIdOf(shipmentId: string): Promise<string | undefined>;
 
   /**
-   * Records a carrier report once per `callbackId` and moves the status forward if the report allows it;
-   * on a cancelled shipment, keeps it among the first `LATE_REPORTS_KEPT` late reports and moves nothing.
-   * Returns the shipment as it is after the write (after a duplicate: as it is now).
+   * Records a carrier report once per `callbackId`, among the first `CALLBACKS_KEPT`, and moves the status
+   * forward if the report allows it; on a cancelled shipment, keeps it among the first `LATE_REPORTS_KEPT` late
+   * reports and moves nothing. Returns the shipment as it is after the write (after a duplicate or a refusal:
+   * as it is now).
    */
   recordCallback(orderId: string, callback: CarrierCallback, receivedAt: Date): Promise<{ outcome: RecordOutcome; shipment: Shipment }>;
 

@@ -9,7 +9,7 @@ import { captureInvocation } from '#shared/runtime';
 import { createTaskResumer, type TaskResumer } from '#shared/workflows';
 import { shipmentRepositoryFromEnv } from '../adapters/shipmentRepository';
 import { parseCarrierCallback } from '../domain/carrierCallback';
-import { wakeUpOnReport } from '../domain/shipment';
+import { CALLBACKS_KEPT, wakeUpOnReport } from '../domain/shipment';
 import type { ShipmentRepository } from '../domain/shipmentRepository';
 
 export interface Dependencies {
@@ -31,7 +31,8 @@ const respond = (statusCode: number, body: Record<string, unknown>): APIGatewayP
  * once per `callbackId` (a redelivery is answered 202 again), moves the shipment forward if it can, and
  * resumes the workflow task waiting for it. Any answer but 2xx makes the carrier retry, so a failure here
  * loses nothing: the retry is recorded as a duplicate and resumes the wait again. A report on a cancelled
- * shipment is answered 202 `late`, kept apart and warned about, and resumes nothing.
+ * shipment is answered 202 `late`, kept apart and warned about, and resumes nothing; a new report on a shipment
+ * that already keeps `CALLBACKS_KEPT` is refused 409 and stored nowhere.
  */
 export const makeHandler = ({ shipments, resumer, logger, tracer, now = () => new Date() }: Dependencies) =>
   middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -50,6 +51,11 @@ export const makeHandler = ({ shipments, resumer, logger, tracer, now = () => ne
         return respond(404, { message: `shipment ${callback.shipmentId} is unknown` });
       }
       const { outcome, shipment } = await shipments.recordCallback(orderId, callback, now());
+      if (outcome === 'limit-reached') {
+        // A carrier sending new ids for the same reports, most likely: a 4xx says resending will not help.
+        log.warn('carrier callback refused: the shipment keeps no more callbacks', { correlationId: orderId, reported: callback.status, status: shipment.status, kept: CALLBACKS_KEPT });
+        return respond(409, { message: `shipment ${callback.shipmentId} already has ${CALLBACKS_KEPT} callbacks; this one is not recorded, and resending it will not help` });
+      }
       const wake = wakeUpOnReport(shipment);
       const resumed = wake ? await resumer.succeed(wake.taskToken, wake.outcome) : 'nothing-waiting';
       const details = { correlationId: orderId, reported: callback.status, outcome, status: shipment.status, resumed };

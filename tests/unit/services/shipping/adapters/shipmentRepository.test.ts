@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { classifyError, PermanentError } from '#shared/errors';
 import { createDynamoShipmentRepository } from '../../../../../services/shipping/src/adapters/shipmentRepository';
-import { LATE_REPORTS_KEPT } from '../../../../../services/shipping/src/domain/shipment';
+import { CALLBACKS_KEPT, LATE_REPORTS_KEPT } from '../../../../../services/shipping/src/domain/shipment';
 import type { ShipmentRepository } from '../../../../../services/shipping/src/domain/shipmentRepository';
 import { startDynamo, type LocalDynamo } from '../../../../support/dynalite';
 import { callback, createdShipment, newOrderId, shipmentsOn } from '../support/fakes';
@@ -141,6 +141,40 @@ describe('recordCallback', () => {
     const after = await shipments.get(shipment.orderId);
     expect(after?.lateReports?.map(({ callbackId }) => callbackId)).toEqual(reports.slice(0, LATE_REPORTS_KEPT).map(({ callbackId }) => callbackId));
     expect(after?.callbacks).toEqual({});
+  });
+
+  it('refuses a new report without writing anything when the shipment already keeps CALLBACKS_KEPT', async () => {
+    const shipment = await stored();
+    for (let i = 0; i < CALLBACKS_KEPT; i++) {
+      await shipments.recordCallback(shipment.orderId, callback(shipment.shipmentId, 'DISPATCHED', { callbackId: `cb_${i}` }), RECEIVED_AT);
+    }
+    const full = await shipments.get(shipment.orderId);
+
+    const refused = await shipments.recordCallback(shipment.orderId, callback(shipment.shipmentId, 'DELIVERED', { callbackId: 'cb_one_too_many' }), NOW);
+
+    expect(refused).toEqual({ outcome: 'limit-reached', shipment: full });
+    await expect(shipments.get(shipment.orderId)).resolves.toEqual(full);
+  });
+
+  it('still answers duplicate for a report it keeps when the shipment is full', async () => {
+    const shipment = await stored();
+    const reports = Array.from({ length: CALLBACKS_KEPT }, (_, i) => callback(shipment.shipmentId, 'DISPATCHED', { callbackId: `cb_${i}` }));
+    for (const report of reports) await shipments.recordCallback(shipment.orderId, report, RECEIVED_AT);
+
+    const again = await shipments.recordCallback(shipment.orderId, reports[0] ?? callback(shipment.shipmentId, 'DISPATCHED'), NOW);
+
+    expect(again.outcome).toBe('duplicate');
+  });
+
+  it('never keeps more than CALLBACKS_KEPT reports when new ones race for the last places', async () => {
+    const shipment = await stored();
+    const reports = Array.from({ length: CALLBACKS_KEPT + 10 }, (_, i) => callback(shipment.shipmentId, i % 2 ? 'DELIVERED' : 'DISPATCHED', { callbackId: `cb_${i}` }));
+
+    const outcomes = await Promise.all(reports.map(async (report) => (await shipments.recordCallback(shipment.orderId, report, RECEIVED_AT)).outcome));
+
+    expect(outcomes.filter((outcome) => outcome === 'recorded')).toHaveLength(CALLBACKS_KEPT);
+    expect(outcomes.filter((outcome) => outcome === 'limit-reached')).toHaveLength(10);
+    expect(Object.keys((await shipments.get(shipment.orderId))?.callbacks ?? {})).toHaveLength(CALLBACKS_KEPT);
   });
 
   it('answers duplicate when a report recorded before the cancellation comes again after it', async () => {

@@ -1,6 +1,7 @@
 import '../support/environment';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { TransientError } from '#shared/errors';
+import { CALLBACKS_KEPT } from '../../../../../services/shipping/src/domain/shipment';
 import type { ShipmentRepository } from '../../../../../services/shipping/src/domain/shipmentRepository';
 import { makeHandler } from '../../../../../services/shipping/src/handlers/recordCarrierCallback';
 import { startDynamo, type LocalDynamo } from '../../../../support/dynalite';
@@ -181,6 +182,22 @@ describe('recordCarrierCallback', () => {
     const response = await post(body, { isBase64Encoded: true });
 
     expect(response.statusCode).toBe(202);
+  });
+
+  it('answers 409, records nothing and resumes nothing when the shipment already keeps CALLBACKS_KEPT', async () => {
+    const { post, shipments, shipment, resumer } = await setup();
+    for (let i = 0; i < CALLBACKS_KEPT; i++) await shipments.recordCallback(shipment.orderId, callback(shipment.shipmentId, 'DISPATCHED', { callbackId: `cb_${i}` }), RECEIVED_AT);
+    await shipments.registerWait(shipment.orderId, 'DELIVERED', 'token-2');
+    const full = await shipments.get(shipment.orderId);
+
+    const response = await post(callback(shipment.shipmentId, 'DELIVERED', { callbackId: 'cb_one_too_many' }));
+
+    expect(response).toEqual({
+      statusCode: 409,
+      body: { message: `shipment ${shipment.shipmentId} already has ${CALLBACKS_KEPT} callbacks; this one is not recorded, and resending it will not help` },
+    });
+    await expect(shipments.get(shipment.orderId)).resolves.toEqual(full);
+    expect(resumer.resumed).toEqual([]);
   });
 
   it('answers 503 so the carrier retries when the table cannot be reached', async () => {

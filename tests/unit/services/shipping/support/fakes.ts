@@ -5,9 +5,13 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { OutgoingEvent } from '#shared/contracts';
 import type { Publisher } from '#shared/publisher';
 import { createDynamoShipmentRepository } from '../../../../../services/shipping/src/adapters/shipmentRepository';
+import { createDynamoUsedSignatures } from '../../../../../services/shipping/src/adapters/usedSignatures';
 import type { ShipmentRequest } from '../../../../../services/shipping/src/domain/carrier';
 import type { CarrierCallback } from '../../../../../services/shipping/src/domain/carrierCallback';
+import { signCarrierCallback } from '../../../../../services/shipping/src/domain/carrierSignature';
 import type { Shipment } from '../../../../../services/shipping/src/domain/shipment';
+import type { UsedSignatures } from '../../../../../services/shipping/src/domain/usedSignatures';
+import type { WebhookSecret } from '../../../../../services/shipping/src/domain/webhookSecret';
 import type { LocalDynamo } from '../../../../support/dynalite';
 import { lambdaContext as functionContext } from '../../../../support/lambdaContext';
 
@@ -22,6 +26,12 @@ export const shipmentsOn = (dynamo: LocalDynamo) =>
     client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
     tableName: SHIPMENTS_TABLE,
   });
+
+export const USED_SIGNATURES_TABLE = 'ordering-shipping-dev-used-signatures';
+
+/** The real replay table adapter against the same local DynamoDB. */
+export const usedSignaturesOn = (dynamo: LocalDynamo) =>
+  createDynamoUsedSignatures({ client: DynamoDBDocumentClient.from(dynamo.client), tableName: USED_SIGNATURES_TABLE });
 
 let orderSequence = 0;
 /** A fresh, valid order id per call, so tests sharing a table never meet. */
@@ -97,3 +107,38 @@ export const callbackRequest = (body: string | undefined, overrides: Partial<API
   ...(body !== undefined && { body }),
   ...overrides,
 });
+
+/** The stage's webhook secret in tests: 64 letters and digits, as the template's GenerateSecretString makes it. */
+export const WEBHOOK_SECRET = 'TestWebhookSecret0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK';
+
+export const fixedSecret = (value = WEBHOOK_SECRET): WebhookSecret => ({ value: () => Promise.resolve(value) });
+
+/** Used signatures in memory, with the DynamoDB adapter's rules (an expired claim is absent; a request's own claim is its own). */
+export class InMemoryUsedSignatures implements UsedSignatures {
+  readonly claims = new Map<string, { usableUntil: number; requestId: string }>();
+
+  claim(signature: string, { usableUntil, requestId, now }: { usableUntil: number; requestId: string; now: Date }): Promise<'claimed' | 'replayed'> {
+    const existing = this.claims.get(signature);
+    if (existing && existing.requestId !== requestId && existing.usableUntil >= Math.floor(now.getTime() / 1000)) return Promise.resolve('replayed');
+    this.claims.set(signature, { usableUntil, requestId });
+    return Promise.resolve('claimed');
+  }
+}
+
+let requestSequence = 0;
+
+/**
+ * A carrier callback as the carrier sends it: signed at `signedAt` (by default now) with the test secret, under
+ * a request id of its own, as API Gateway gives every request.
+ */
+export const signedCallbackRequest = (
+  body: string,
+  { signedAt = new Date(), secret = WEBHOOK_SECRET, overrides = {} }: { signedAt?: Date; secret?: string; overrides?: Partial<APIGatewayProxyEventV2> } = {},
+): APIGatewayProxyEventV2 => {
+  const request = callbackRequest(body, overrides);
+  return {
+    ...request,
+    headers: { ...request.headers, ...signCarrierCallback({ secret, body, now: signedAt }), ...overrides.headers },
+    requestContext: { ...request.requestContext, requestId: `request-${(requestSequence++).toString()}` },
+  };
+};
