@@ -535,7 +535,7 @@ const startParts = async (options: LocalCloudOptions, started: StartedParts): Pr
   const httpPort = await http.listen(options.httpPort ?? 3000);
   cloudWatch.start();
   dynamo.startTimeToLive();
-  notEmulated.push(...dynamo.notEnforced, ...identity.notEmulated, ...secrets.notEmulated);
+  notEmulated.push(...identity.notEmulated, ...secrets.notEmulated);
 
   const queued = (queueArn: string): number => {
     try {

@@ -75,8 +75,6 @@ export class LocalDynamo {
   private sweeper: TimeToLiveSweeper | undefined;
   endpoint = '';
   client: DynamoDBClient | undefined;
-  /** What was declared but is not enforced locally, for the start-up report. */
-  readonly notEnforced: string[] = [];
 
   constructor(private readonly options: LocalDynamoOptions = {}) {
     this.faults = options.faults ?? NO_FAULTS;
