@@ -44,9 +44,13 @@ export const ensurePackaged = (): void => {
 /** The simulated carrier's pace: well inside the dev stage's dispatch (10 s) and delivery (20 s) timeouts. */
 export const CARRIER_PACE = { dispatchAfterSeconds: 1, deliveryAfterSeconds: 2 };
 
+/** The shipping stack's carrier webhook secret (services/shipping/serverless.yml), which the simulated carrier shares. */
+export const CARRIER_WEBHOOK_SECRET = `ordering-shipping-${STAGE}-carrier-webhook`;
+
 /**
  * Starts the local cloud on the packaged stacks of this repository (platform first), seeds the inventory
- * and lets the simulated carrier answer shipments through the real webhook.
+ * and lets the simulated carrier answer shipments through the real webhook, signing its callbacks with the
+ * secret the cloud generated for the stage at start, as a real carrier is given it out of band.
  */
 export const startProjectCloud = async (options: Partial<LocalCloudOptions> = {}): Promise<LocalCloud> => {
   const cloud = await startLocalCloud({
@@ -58,6 +62,7 @@ export const startProjectCloud = async (options: Partial<LocalCloudOptions> = {}
   const carrier = startCarrierSimulator({
     eventBridge: cloud.eventBridge,
     webhookUrl: `${cloud.httpUrl}/carrier/callbacks`,
+    secret: cloud.secrets.valueOf(CARRIER_WEBHOOK_SECRET),
     ...CARRIER_PACE,
     log: (line) => (options.log ?? console.log)('carrier', line),
   });

@@ -1,3 +1,4 @@
+import { signCarrierCallback } from '../../services/shipping/src/domain/carrierSignature';
 import { callbackPlanFor } from '../../services/shipping/src/domain/carrierSimulator';
 import type { AcceptedEvent, EventBridgeService } from '../eventbridge/eventBridgeService';
 
@@ -5,6 +6,8 @@ export interface CarrierSimulatorOptions {
   eventBridge: EventBridgeService;
   /** Where the carrier posts its callbacks: the shipping service's webhook. */
   webhookUrl: string;
+  /** The stage's webhook secret, shared with the carrier: it signs every attempt of every callback with it. */
+  secret: string;
   dispatchAfterSeconds: number;
   deliveryAfterSeconds: number;
   log?: (line: string) => void;
@@ -21,9 +24,10 @@ interface Detail {
  * answer but 2xx as a carrier would. When a shipment is cancelled it withdraws the callbacks not sent yet;
  * one already on its way (being posted, or retried after a refusal) still arrives, late, as a real
  * carrier's would. It hears both from the bus, and a ShipmentCancelled that overtakes its ShipmentCreated
- * still stops every callback.
+ * still stops every callback. Every attempt is signed afresh (`signCarrierCallback`), as the webhook accepts
+ * each signature once.
  */
-export const startCarrierSimulator = ({ eventBridge, webhookUrl, dispatchAfterSeconds, deliveryAfterSeconds, log = () => undefined }: CarrierSimulatorOptions) => {
+export const startCarrierSimulator = ({ eventBridge, webhookUrl, secret, dispatchAfterSeconds, deliveryAfterSeconds, log = () => undefined }: CarrierSimulatorOptions) => {
   const postalCodes = new Map<string, string>();
   const timers = new Set<NodeJS.Timeout>();
   /** Per shipment, the timers of its planned callbacks not sent yet: what a cancellation withdraws. */
@@ -33,6 +37,12 @@ export const startCarrierSimulator = ({ eventBridge, webhookUrl, dispatchAfterSe
   let posting = 0;
   let idleWaiters: (() => void)[] = [];
   let stopped = false;
+  /**
+   * Per body, the latest second an attempt of it is signed at. Signed timestamps are whole seconds, so two
+   * attempts of one body in the same second would carry the same signature and the webhook would refuse the
+   * second as a replay: an attempt takes the next free second, and waits for it.
+   */
+  const signedSeconds = new Map<string, number>();
 
   const idle = () => stopped || (timers.size === 0 && posting === 0);
   const notifyIfIdle = () => {
@@ -53,8 +63,24 @@ export const startCarrierSimulator = ({ eventBridge, webhookUrl, dispatchAfterSe
     }
   };
 
+  /** A signing time for an attempt of `text` in a second no earlier attempt of it was signed in. */
+  const signingTime = async (text: string): Promise<Date> => {
+    const current = Math.floor(Date.now() / 1000);
+    for (const [signed, second] of signedSeconds) if (second < current) signedSeconds.delete(signed);
+    // Taken before waiting, so that concurrent attempts of one body (an echo) each take a second of their own.
+    const second = Math.max(current, (signedSeconds.get(text) ?? current - 1) + 1);
+    signedSeconds.set(text, second);
+    const wait = second * 1000 - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    return new Date(second * 1000);
+  };
+
   const postOnce = async (body: unknown, attempt: number): Promise<void> => {
-    const response = await fetch(webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).catch(() => undefined);
+    const text = JSON.stringify(body);
+    const signedAt = await signingTime(text);
+    if (stopped) return;
+    const headers = { 'content-type': 'application/json', ...signCarrierCallback({ secret, body: text, now: signedAt }) };
+    const response = await fetch(webhookUrl, { method: 'POST', headers, body: text }).catch(() => undefined);
     if (response?.ok) return;
     if (attempt >= 5) {
       log(`carrier gave up on callback ${JSON.stringify(body)} (last status ${String(response?.status)})`);

@@ -20,13 +20,15 @@ import { makeHandler as recordCarrierCallback } from '../../../services/shipping
 import { startDynamo, type LocalDynamo } from '../../support/dynalite';
 import { runWorkflow, type TaskHandler, type WorkflowRun } from '../../support/workflows';
 import {
-  callbackRequest,
+  carrierSigner,
   disabledTracer,
+  fixedSecret,
   lambdaContext,
   newOrderId,
   RecordingPublisher,
   shipmentsOn,
   silentLogger,
+  usedSignaturesOn,
 } from '../../unit/services/shipping/support/fakes';
 
 const SAMPLE = JSON.parse(readFileSync(join(__dirname, '../../../shared/contracts/samples/OrderConfirmed.v1.json'), 'utf8')) as {
@@ -60,8 +62,9 @@ type Post = (status: CarrierStatus, overrides?: Partial<CarrierCallback>) => Pro
 
 /**
  * Ships one order through the packaged state machine with the real handlers on DynamoDB. The carrier's
- * callbacks go through the real webhook handler, whose resumer settles the local execution's task tokens
- * exactly as SendTaskSuccess would (a token answers once; a closed one is "already-closed").
+ * callbacks go through the real webhook handler, each signed afresh as the carrier signs them, whose resumer
+ * settles the local execution's task tokens exactly as SendTaskSuccess would (a token answers once; a closed
+ * one is "already-closed").
  */
 const ship = ({
   postalCode = 'N1 9GU',
@@ -91,7 +94,8 @@ const ship = ({
     (name: string, handler: (payload: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>): TaskHandler =>
     (payload) =>
       handler(payload, lambdaContext(name));
-  const webhook = recordCarrierCallback({ shipments, resumer, ...dependencies });
+  const webhook = recordCarrierCallback({ shipments, resumer, usedSignatures: usedSignaturesOn(dynamo), secret: fixedSecret(), ...dependencies });
+  const sign = carrierSigner();
 
   const post: Post = async (status, overrides = {}) => {
     const shipment = await shipments.get(orderId);
@@ -102,7 +106,7 @@ const ship = ({
       callbackId: `cb_${status.toLowerCase()}`,
       ...overrides,
     };
-    const response = await webhook(callbackRequest(JSON.stringify(body)), lambdaContext('recordCarrierCallback'));
+    const response = await webhook(sign(JSON.stringify(body)), lambdaContext('recordCarrierCallback'));
     return { statusCode: response.statusCode, ...(JSON.parse(String(response.body)) as { outcome?: string; status?: string }) };
   };
 

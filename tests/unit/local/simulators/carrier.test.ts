@@ -2,15 +2,19 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventBridgeService } from '../../../../local/eventbridge';
 import { startCarrierSimulator } from '../../../../local/simulators/carrier';
+import { verifyCarrierSignature } from '../../../../services/shipping/src/domain/carrierSignature';
 
 const ORDER_ID = 'ord_carrierTest';
 const SHIPMENT_ID = 'shp_carrierTest';
+const SECRET = 'CarrierTestSecret0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL';
 
 describe('startCarrierSimulator', () => {
   let webhook: Server;
   let webhookUrl: string;
   /** Callback statuses in the order the webhook received them, refused ones included. */
   let received: string[];
+  /** Each request's signature header, and whether the webhook's own rule verified it. */
+  let signatures: { signature: string | undefined; verified: boolean }[];
   /** How many of the next requests the webhook refuses (503), as a webhook briefly down would. */
   let refuseNext: number;
   /** Runs as the webhook receives a callback, before it answers: what happens while a callback is on its way. */
@@ -20,13 +24,17 @@ describe('startCarrierSimulator', () => {
 
   beforeEach(async () => {
     received = [];
+    signatures = [];
     refuseNext = 0;
     onReceive = () => undefined;
     webhook = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const { status } = JSON.parse(body) as { status: string };
+        const raw = Buffer.concat(chunks);
+        const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+        signatures.push({ signature: headers['x-carrier-signature'], verified: verifyCarrierSignature({ headers, body: raw, secret: SECRET, now: new Date() }).ok });
+        const { status } = JSON.parse(raw.toString('utf8')) as { status: string };
         received.push(status);
         onReceive(status);
         response.writeHead(refuseNext-- > 0 ? 503 : 200).end();
@@ -35,7 +43,7 @@ describe('startCarrierSimulator', () => {
     await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
     webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/carrier/callbacks`;
     eventBridge = new EventBridgeService({ accountId: '000000000000', region: 'eu-west-1', dispatcher: { deliver: () => Promise.resolve() } });
-    carrier = startCarrierSimulator({ eventBridge, webhookUrl, dispatchAfterSeconds: 0.1, deliveryAfterSeconds: 0.2 });
+    carrier = startCarrierSimulator({ eventBridge, webhookUrl, secret: SECRET, dispatchAfterSeconds: 0.1, deliveryAfterSeconds: 0.2 });
   });
 
   afterEach(async () => {
@@ -47,6 +55,11 @@ describe('startCarrierSimulator', () => {
   const shipmentCreated = () =>
     eventBridge.putEvents([
       { Source: 'shipping', DetailType: 'ShipmentCreated', Detail: JSON.stringify({ data: { orderId: ORDER_ID, shipmentId: SHIPMENT_ID } }) },
+    ]);
+
+  const orderConfirmed = (postalCode: string) =>
+    eventBridge.putEvents([
+      { Source: 'order', DetailType: 'OrderConfirmed', Detail: JSON.stringify({ data: { orderId: ORDER_ID, shippingAddress: { postalCode } } }) },
     ]);
 
   const shipmentCancelled = () =>
@@ -64,6 +77,37 @@ describe('startCarrierSimulator', () => {
     expect({ idleBefore, idleAfterBooking }).toEqual({ idleBefore: true, idleAfterBooking: false });
     expect(received).toEqual(['DISPATCHED', 'DELIVERED']);
     expect(carrier.idle).toBe(true);
+  });
+
+  it('signs every callback with the stage secret, as the webhook verifies it', async () => {
+    shipmentCreated();
+    await carrier.whenIdle();
+
+    expect(signatures).toEqual([
+      { signature: expect.stringMatching(/^v1=[0-9a-f]{64}$/) as unknown, verified: true },
+      { signature: expect.stringMatching(/^v1=[0-9a-f]{64}$/) as unknown, verified: true },
+    ]);
+  });
+
+  it('signs a retried attempt afresh, never with the signature of the attempt it repeats', async () => {
+    refuseNext = 1;
+
+    shipmentCreated();
+    await carrier.whenIdle();
+
+    expect(signatures.every(({ verified }) => verified)).toBe(true);
+    expect(new Set(signatures.map(({ signature }) => signature)).size).toBe(signatures.length);
+  });
+
+  it('signs the two copies of an echoed report differently, so the second is a duplicate, not a replay', async () => {
+    orderConfirmed('ECHO 1');
+
+    shipmentCreated();
+    await carrier.whenIdle();
+
+    // A copy waits for a second of its own, so the other report may come between the two.
+    expect([...received].sort()).toEqual(['DELIVERED', 'DELIVERED', 'DISPATCHED', 'DISPATCHED']);
+    expect(new Set(signatures.map(({ signature }) => signature)).size).toBe(4);
   });
 
   it('waits for the retries of a callback the webhook refused', async () => {

@@ -3,18 +3,23 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { TransientError } from '#shared/errors';
 import { CALLBACKS_KEPT } from '../../../../../services/shipping/src/domain/shipment';
 import type { ShipmentRepository } from '../../../../../services/shipping/src/domain/shipmentRepository';
+import type { WebhookSecret } from '../../../../../services/shipping/src/domain/webhookSecret';
 import { makeHandler } from '../../../../../services/shipping/src/handlers/recordCarrierCallback';
 import { startDynamo, type LocalDynamo } from '../../../../support/dynalite';
 import { RecordingResumer } from '../../../../support/recordingResumer';
 import {
   callback,
   callbackRequest,
+  carrierSigner,
   createdShipment,
   disabledTracer,
+  fixedSecret,
   lambdaContext,
   newOrderId,
   shipmentsOn,
+  signedCallbackRequest,
   silentLogger,
+  usedSignaturesOn,
 } from '../support/fakes';
 
 const RECEIVED_AT = new Date('2026-11-25T11:02:05.000Z');
@@ -25,21 +30,87 @@ beforeAll(async () => {
 });
 afterAll(() => dynamo.stop());
 
-const setup = async (shipments: ShipmentRepository = shipmentsOn(dynamo)) => {
+const setup = async (shipments: ShipmentRepository = shipmentsOn(dynamo), { secret = fixedSecret() }: { secret?: WebhookSecret } = {}) => {
   const resumer = new RecordingResumer();
+  const logger = silentLogger();
   const shipment = await shipmentsOn(dynamo).create(createdShipment(newOrderId()));
-  const handler = makeHandler({ shipments, resumer, logger: silentLogger(), tracer: disabledTracer(), now: () => RECEIVED_AT });
-  const post = async (body: unknown, overrides: Partial<APIGatewayProxyEventV2> = {}) => {
-    const response = await handler(
-      callbackRequest(typeof body === 'string' || body === undefined ? body : JSON.stringify(body), overrides),
-      lambdaContext('recordCarrierCallback'),
-    );
+  const handler = makeHandler({ shipments, resumer, usedSignatures: usedSignaturesOn(dynamo), secret, logger, tracer: disabledTracer(), now: () => RECEIVED_AT });
+  const send = async (request: APIGatewayProxyEventV2) => {
+    const response = await handler(request, lambdaContext('recordCarrierCallback'));
     return { statusCode: response.statusCode, body: JSON.parse(String(response.body)) as Record<string, unknown> };
   };
-  return { post, resumer, shipment, shipments: shipmentsOn(dynamo) };
+  const sign = carrierSigner(RECEIVED_AT);
+  /** The carrier posting a body, signed as it signs every attempt: afresh, with the stage's secret. */
+  const post = (body: unknown) => send(sign(typeof body === 'string' ? body : body === undefined ? '' : JSON.stringify(body)));
+  return { post, send, resumer, logger, shipment, shipments: shipmentsOn(dynamo) };
 };
 
 describe('recordCarrierCallback', () => {
+  describe('when the request is not authenticated', () => {
+    /** A DELIVERED report for a shipment whose workflow waits for dispatch: what the attacker sent. */
+    const forgeable = async () => {
+      const context = await setup();
+      await context.shipments.registerWait(context.shipment.orderId, 'DISPATCHED', 'token-1');
+      const body = JSON.stringify(callback(context.shipment.shipmentId, 'DELIVERED'));
+      return { ...context, body, before: await context.shipments.get(context.shipment.orderId) };
+    };
+    const secondsFromNow = (seconds: number) => new Date(RECEIVED_AT.getTime() + seconds * 1000);
+
+    it.each([
+      ['unsigned', 'missing', (body: string) => callbackRequest(body)],
+      ['signed with another secret (forged)', 'mismatch', (body: string) => signedCallbackRequest(body, { signedAt: RECEIVED_AT, secret: 'a-guess' })],
+      ['signed for another body (tampered)', 'mismatch', (body: string) => ({ ...signedCallbackRequest(body.replace('DELIVERED', 'DISPATCHED'), { signedAt: RECEIVED_AT }), body })],
+      ['signed more than five minutes ago (stale)', 'stale', (body: string) => signedCallbackRequest(body, { signedAt: secondsFromNow(-301) })],
+      ['signed more than five minutes ahead (future)', 'future', (body: string) => signedCallbackRequest(body, { signedAt: secondsFromNow(301) })],
+      ['signed under another scheme (malformed)', 'malformed', (body: string) => signedCallbackRequest(body, { signedAt: RECEIVED_AT, overrides: { headers: { 'x-carrier-signature': 'sha256=deadbeef' } } })],
+    ])('answers 401, logs why and changes nothing when the callback is %s', async (_case, reason, request) => {
+      const { send, body, before, resumer, logger, shipments, shipment } = await forgeable();
+      const warn = jest.spyOn(logger, 'warn');
+
+      const response = await send(request(body));
+
+      expect(response).toEqual({ statusCode: 401, body: { message: 'Unauthorized' } });
+      await expect(shipments.get(shipment.orderId)).resolves.toEqual(before);
+      expect(resumer.resumed).toEqual([]);
+      expect(warn).toHaveBeenCalledWith('carrier callback refused: not authenticated', expect.objectContaining({ reason }));
+    });
+
+    it('answers 401 to a replay of an accepted callback, logs it and changes nothing more', async () => {
+      const { send, body, resumer, logger, shipments, shipment } = await forgeable();
+      const request = signedCallbackRequest(body, { signedAt: RECEIVED_AT });
+      await send(request);
+      const after = await shipments.get(shipment.orderId);
+      const warn = jest.spyOn(logger, 'warn');
+
+      const replay = await send({ ...request, requestContext: { ...request.requestContext, requestId: 'a-replaying-request' } });
+
+      expect(replay).toEqual({ statusCode: 401, body: { message: 'Unauthorized' } });
+      await expect(shipments.get(shipment.orderId)).resolves.toEqual(after);
+      expect(resumer.resumed.map(({ token }) => token)).toEqual(['token-1']);
+      expect(warn).toHaveBeenCalledWith('carrier callback refused: not authenticated', expect.objectContaining({ reason: 'replayed' }));
+    });
+
+    it('accepts the same report again when the carrier signs the resend afresh', async () => {
+      const { post, body } = await forgeable();
+      await post(body);
+
+      const resend = await post(body);
+
+      expect(resend).toEqual({ statusCode: 202, body: { outcome: 'duplicate', status: 'DELIVERED' } });
+    });
+
+    it('answers 503 and changes nothing when the secret cannot be read, so the carrier retries', async () => {
+      const unreadable: WebhookSecret = { value: () => Promise.reject(new TransientError('Secrets Manager throttled')) };
+      const { post, shipments, shipment, resumer } = await setup(shipmentsOn(dynamo), { secret: unreadable });
+
+      const response = await post(callback(shipment.shipmentId, 'DISPATCHED'));
+
+      expect(response).toEqual({ statusCode: 503, body: { message: 'callback not processed, retry later' } });
+      await expect(shipments.get(shipment.orderId)).resolves.toEqual(shipment);
+      expect(resumer.resumed).toEqual([]);
+    });
+  });
+
   describe('when the body is malformed', () => {
     it.each([
       ['shipmentId', { status: 'DISPATCHED', occurredAt: '2026-11-25T11:02:00.000Z', callbackId: 'cb_1' }],
@@ -48,7 +119,7 @@ describe('recordCarrierCallback', () => {
       ['callbackId', { shipmentId: 'shp_1', status: 'DELIVERED', occurredAt: '2026-11-25T11:02:00.000Z' }],
       ['body', '{"shipmentId": '],
       ['body', undefined],
-    ])('answers 400 naming %s', async (field, body) => {
+    ])('answers 400 naming %s when the signature is valid', async (field, body) => {
       const { post, resumer } = await setup();
 
       const response = await post(body);
@@ -175,11 +246,12 @@ describe('recordCarrierCallback', () => {
     expect(resumer.resumed).toEqual([]);
   });
 
-  it('reads a base64-encoded body as API Gateway delivers non-text content types', async () => {
-    const { post, shipment } = await setup();
-    const body = Buffer.from(JSON.stringify(callback(shipment.shipmentId, 'DISPATCHED'))).toString('base64');
+  it('reads a base64-encoded body as API Gateway delivers non-text content types, verifying the decoded bytes', async () => {
+    const { send, shipment } = await setup();
+    const body = JSON.stringify(callback(shipment.shipmentId, 'DISPATCHED'));
+    const signed = signedCallbackRequest(body, { signedAt: RECEIVED_AT });
 
-    const response = await post(body, { isBase64Encoded: true });
+    const response = await send({ ...signed, body: Buffer.from(body).toString('base64'), isBase64Encoded: true });
 
     expect(response.statusCode).toBe(202);
   });

@@ -142,3 +142,15 @@ export const signedCallbackRequest = (
     requestContext: { ...request.requestContext, requestId: `request-${(requestSequence++).toString()}` },
   };
 };
+
+/**
+ * Signs callbacks as a carrier does, every attempt afresh and each in a second of its own (signed timestamps are
+ * whole seconds, so two attempts in one second would share a signature, and the second would be a replay). The
+ * simulated carrier waits for the next second; a test moves the carrier's clock instead, a second per attempt,
+ * from `start`.
+ */
+export const carrierSigner = (start: Date = new Date()) => {
+  let attempts = 0;
+  return (body: string, overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 =>
+    signedCallbackRequest(body, { signedAt: new Date(start.getTime() + attempts++ * 1000), overrides });
+};
