@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   authenticateCallback,
   REPLAY_WINDOW_SECONDS,
@@ -173,4 +175,21 @@ describe('authenticateCallback', () => {
     expect(result).toMatchObject({ ok: false, reason: 'mismatch' });
     expect(used.claims.size).toBe(0);
   });
+});
+
+describe('the webhook sample events', () => {
+  it.each(['recordCarrierCallback', 'recordCarrierCallback.delivered', 'recordCarrierCallback.invalid'])(
+    'are signed as the carrier signs, at their own time, with the README example secret (%s)',
+    (name) => {
+      const sample = JSON.parse(readFileSync(join(__dirname, `../../../../../services/shipping/events/${name}.json`), 'utf8')) as {
+        headers: Record<string, string>;
+        body: string;
+        requestContext: { timeEpoch: number };
+      };
+
+      const result = verifyCarrierSignature({ headers: sample.headers, body: bytes(sample.body), secret: 'example-webhook-secret', now: new Date(sample.requestContext.timeEpoch) });
+
+      expect(result.ok).toBe(true);
+    },
+  );
 });
