@@ -1,5 +1,5 @@
 /**
- * `npm run package`: packages the five stacks with the Serverless Framework (osls), offline and without
+ * `npm run package`: packages the six stacks with the Serverless Framework (osls), offline and without
  * credentials, two at a time (esbuild is CPU-bound; CI has two cores). Stack names among the arguments
  * select stacks (`npm run package -- order payment`); other arguments go to every `sls package`
  * (e.g. `-- --stage prod`).

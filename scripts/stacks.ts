@@ -3,9 +3,13 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..');
 
-/** The five stacks, platform first: services import its exports. */
+/**
+ * The six stacks, in deployment order: platform first, then identity (services import the exports of both:
+ * the bus and alarm topic, the JWT issuer and audience), then the services, in any order.
+ */
 export const STACKS = [
   { name: 'platform', dir: ROOT },
+  { name: 'identity', dir: path.join(ROOT, 'services/identity') },
   { name: 'order', dir: path.join(ROOT, 'services/order') },
   { name: 'payment', dir: path.join(ROOT, 'services/payment') },
   { name: 'inventory', dir: path.join(ROOT, 'services/inventory') },
