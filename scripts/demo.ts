@@ -1,6 +1,7 @@
 /**
  * `npm run demo`: the saga end to end on the local cloud. Places one order per scenario (success, payment
- * declined, out of stock, shipment timeout), lets the simulated carrier answer, prints each order's timeline
+ * declined, out of stock, shipment timeout), each as its own signed-in customer, lets the simulated carrier
+ * answer, prints each order's timeline
  * and a summary, and exits 0 only if every order reached its expected final state. `--verbose` shows the
  * functions' logs.
  */
@@ -26,9 +27,11 @@ const main = async () => {
     const runId = Date.now().toString(36);
     const results = await Promise.all(
       SCENARIOS.map(async (scenario) => {
+        // Signed in as the scenario's customer: the local issuer signs the ID token a browser would hold.
+        const token = await cloud.identity.issueToken({ subject: scenario.customer });
         const placedAt = Date.now();
-        const { orderId } = await placeOrder(cloud.httpUrl, scenario.body, `demo-${runId}-${scenario.name.replace(/ /g, "-")}`);
-        const order = await waitForTerminal(cloud.httpUrl, orderId, ORDER_TIMEOUT_MS);
+        const { orderId } = await placeOrder(cloud.httpUrl, token, scenario.body, `demo-${runId}-${scenario.name.replace(/ /g, '-')}`);
+        const order = await waitForTerminal(cloud.httpUrl, token, orderId, ORDER_TIMEOUT_MS);
         return { scenario, orderId, order, seconds: (Date.now() - placedAt) / 1000 };
       }),
     );

@@ -6,8 +6,12 @@ export interface Scenario {
   expected: 'COMPLETED' | 'CANCELLED';
   /** The cancellation reason when `expected` is CANCELLED. */
   reason?: string;
+  /**
+   * Who places it: the subject (`sub`) of the customer's token, which the order service takes as the customer
+   * id. The simulated payment provider chooses its answer by the customer id's prefix (services/payment).
+   */
+  customer: string;
   body: {
-    customerId: string;
     lines: { sku: string; quantity: number }[];
     shippingAddress: { name: string; line1: string; city: string; postalCode: string; country: string };
   };
@@ -20,25 +24,29 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'success',
     expected: 'COMPLETED',
-    body: { customerId: 'cus_happy', lines: [{ sku: 'espresso-beans-1kg', quantity: 2 }, { sku: 'ceramic-cup', quantity: 1 }], shippingAddress: address('N1 9GU') },
+    customer: 'cus_happy',
+    body: { lines: [{ sku: 'espresso-beans-1kg', quantity: 2 }, { sku: 'ceramic-cup', quantity: 1 }], shippingAddress: address('N1 9GU') },
   },
   {
     name: 'payment declined',
     expected: 'CANCELLED',
     reason: 'PAYMENT_DECLINED',
-    body: { customerId: 'cus_declined_card', lines: [{ sku: 'milk-frother', quantity: 1 }], shippingAddress: address('N1 9GU') },
+    customer: 'cus_declined_card',
+    body: { lines: [{ sku: 'milk-frother', quantity: 1 }], shippingAddress: address('N1 9GU') },
   },
   {
     name: 'out of stock',
     expected: 'CANCELLED',
     reason: 'OUT_OF_STOCK',
-    body: { customerId: 'cus_collector', lines: [{ sku: 'filter-papers', quantity: 1 }, { sku: 'seasonal-gift-box', quantity: 1 }], shippingAddress: address('N1 9GU') },
+    customer: 'cus_collector',
+    body: { lines: [{ sku: 'filter-papers', quantity: 1 }, { sku: 'seasonal-gift-box', quantity: 1 }], shippingAddress: address('N1 9GU') },
   },
   {
     name: 'shipment timeout',
     expected: 'CANCELLED',
     reason: 'SHIPMENT_FAILED',
-    body: { customerId: 'cus_patient', lines: [{ sku: 'grinder', quantity: 1 }], shippingAddress: address('LOST 404') },
+    customer: 'cus_patient',
+    body: { lines: [{ sku: 'grinder', quantity: 1 }], shippingAddress: address('LOST 404') },
   },
 ];
 
@@ -46,14 +54,18 @@ export interface OrderView {
   orderId: string;
   status: string;
   cancellationReason?: string;
-  history: { detailType: string; source: string; time: string }[];
+  history: { detailType: string; time: string }[];
   [key: string]: unknown;
 }
 
-export const placeOrder = async (httpUrl: string, body: unknown, idempotencyKey: string): Promise<{ status: number; orderId: string }> => {
+/** The headers of a request by the signed-in customer whose ID token this is. */
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+/** POST /orders as the customer whose token this is; throws unless the API answered with an order id. */
+export const placeOrder = async (httpUrl: string, token: string, body: unknown, idempotencyKey: string): Promise<{ status: number; orderId: string }> => {
   const response = await fetch(`${httpUrl}/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+    headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...bearer(token) },
     body: JSON.stringify(body),
   });
   const answer = (await response.json()) as { orderId?: string; message?: string };
@@ -61,8 +73,9 @@ export const placeOrder = async (httpUrl: string, body: unknown, idempotencyKey:
   return { status: response.status, orderId: answer.orderId };
 };
 
-export const getOrder = async (httpUrl: string, orderId: string): Promise<OrderView> => {
-  const response = await fetch(`${httpUrl}/orders/${orderId}`);
+/** GET /orders/{orderId} as the customer whose token this is (only the customer who placed it is answered). */
+export const getOrder = async (httpUrl: string, token: string, orderId: string): Promise<OrderView> => {
+  const response = await fetch(`${httpUrl}/orders/${orderId}`, { headers: bearer(token) });
   if (!response.ok) throw new Error(`GET /orders/${orderId} answered ${response.status}`);
   return (await response.json()) as OrderView;
 };
@@ -70,10 +83,10 @@ export const getOrder = async (httpUrl: string, orderId: string): Promise<OrderV
 export const TERMINAL = new Set(['COMPLETED', 'CANCELLED']);
 
 /** Polls an order until it is COMPLETED or CANCELLED, or the time is up (then returns it as it stands). */
-export const waitForTerminal = async (httpUrl: string, orderId: string, timeoutMs: number): Promise<OrderView> => {
+export const waitForTerminal = async (httpUrl: string, token: string, orderId: string, timeoutMs: number): Promise<OrderView> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const order = await getOrder(httpUrl, orderId);
+    const order = await getOrder(httpUrl, token, orderId);
     if (TERMINAL.has(order.status) || Date.now() > deadline) return order;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

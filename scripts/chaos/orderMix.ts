@@ -10,9 +10,13 @@ export interface Outcome {
 export interface PlannedOrder {
   index: number;
   scenario: ScenarioName;
+  /**
+   * The customer who places it: the subject of the token the run signs for it, which the order service takes
+   * as the customer id. Its prefix chooses the simulated payment provider's answer (`cus_declined…`).
+   */
+  customerId: string;
   idempotencyKey: string;
   body: {
-    customerId: string;
     lines: { sku: string; quantity: number }[];
     shippingAddress: { name: string; line1: string; city: string; postalCode: string; country: string };
   };
@@ -26,7 +30,8 @@ const completed: Outcome = { status: 'COMPLETED' };
 const cancelled = (reason: string): Outcome => ({ status: 'CANCELLED', reason });
 
 /**
- * The scenarios, chosen through ordinary order data as the simulators read it: the customer id picks the
+ * The scenarios, chosen through ordinary order data as the simulators read it: the customer id (the subject
+ * of the token the order is placed with) picks the
  * payment provider's behaviour (services/payment/README.md), the postal code the carrier's
  * (services/shipping/README.md), the SKUs inventory's. `alsoRight`: the provider's scripted failures use two
  * of the charge task's three retries, so two injected Lambda faults on top exhaust them and the order is
@@ -117,9 +122,10 @@ export const planOrders = ({ orders, seed, duplicatePostRate }: OrderMixOptions)
     return {
       index,
       scenario,
-      idempotencyKey: `chaos-${String(seed)}-${index}`,
+      customerId: `${customer}_${index}`,
+      // Unique per run and order, and at least the 16 characters the order API asks of a key.
+      idempotencyKey: `chaos-seed-${String(seed)}-order-${index}`,
       body: {
-        customerId: `${customer}_${index}`,
         lines: [...lines, ...special],
         shippingAddress: { name: 'Ada Lovelace', line1: '12 Analytical Row', city: 'London', postalCode, country: 'GB' },
       },

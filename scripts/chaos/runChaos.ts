@@ -136,12 +136,15 @@ const atMost = async (promise: Promise<unknown>, ms: number): Promise<void> => {
 };
 const isTransientStatus = (status: number) => status >= 500 || status === 429;
 
-/** POST /orders as a careful client does: a 5xx or a dropped connection is retried with the same key. */
-const postOrder = async (httpUrl: string, order: PlannedOrder): Promise<{ orderId: string; retries: number }> => {
+/**
+ * POST /orders as a careful client does, signed in as the order's customer: a 5xx, a 429 or a dropped
+ * connection is retried with the same key.
+ */
+const postOrder = async (httpUrl: string, token: string, order: PlannedOrder): Promise<{ orderId: string; retries: number }> => {
   for (let attempt = 0; ; attempt++) {
     const response = await fetch(`${httpUrl}/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': order.idempotencyKey },
+      headers: { 'content-type': 'application/json', 'idempotency-key': order.idempotencyKey, authorization: `Bearer ${token}` },
       body: JSON.stringify(order.body),
     }).catch((error: unknown) => error as Error);
     if (!(response instanceof Error)) {
@@ -309,7 +312,10 @@ export const runChaos = async (options: ChaosOptions): Promise<ChaosReport> => {
         }
         let answers: { orderId: string; retries: number }[];
         try {
-          answers = await Promise.all(Array.from({ length: order.posts }, () => postOrder(cloud.httpUrl, order)));
+          // The customer's own ID token, from the local issuer, as their browser would hold it; a duplicate
+          // POST is the same customer sending again.
+          const token = await cloud.identity.issueToken({ subject: order.customerId });
+          answers = await Promise.all(Array.from({ length: order.posts }, () => postOrder(cloud.httpUrl, token, order)));
         } catch (error) {
           clientViolations.push(error instanceof Error ? error.message : String(error));
           continue;

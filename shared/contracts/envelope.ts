@@ -30,6 +30,12 @@ export const orderIdSchema = z
   .string()
   .regex(/^ord_[0-9A-Za-z]{8,40}$/, 'must look like ord_<8-40 letters or digits>');
 
+/**
+ * Who an order belongs to: the signed-in user's id, the `sub` of their token (a Cognito user's is a UUID).
+ * Payment charges this customer; the order API refuses a caller whose id would not fit.
+ */
+export const customerIdSchema = z.string().min(1).max(64);
+
 export const skuSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'must be a lowercase slug');
 
 /** Money in minor units (cents): floating point never touches an amount. */

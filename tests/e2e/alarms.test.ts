@@ -4,10 +4,10 @@
  * notification reaches the platform stack's alarm topic.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { orderIdFor } from '../../services/order/src/domain/orderId';
+import { ORDER_ID_BYTES, orderIdFrom } from '../../services/order/src/domain/orderId';
 import { STAGE } from '../../scripts/localCloud';
 import { ROOT } from '../../scripts/stacks';
 import { packagedSubscriptions } from '../../scripts/subscriptions';
@@ -64,7 +64,7 @@ describe('alarms of the packaged templates', () => {
 
     const { FailedEntryCount } = await e2e
       .client(EventBridgeClient)
-      .send(new PutEventsCommand({ Entries: [{ EventBusName: BUS_NAME, Source: 'ordering.order', DetailType: 'OrderPlaced', Detail: malformedOrderPlaced(orderIdFor(`alarm-${randomUUID()}`)) }] }));
+      .send(new PutEventsCommand({ Entries: [{ EventBusName: BUS_NAME, Source: 'ordering.order', DetailType: 'OrderPlaced', Detail: malformedOrderPlaced(orderIdFrom(randomBytes(ORDER_ID_BYTES))) }] }));
     const alarmed = await eventually(
       () => {
         const inAlarm = cloud.cloudWatch.evaluateAlarms().filter(({ StateValue }) => StateValue === 'ALARM');

@@ -1,10 +1,11 @@
 /**
- * The order API as a client sees it: `POST /orders` and `GET /orders/{orderId}` on the local cloud's HTTP
- * API, served by the packaged functions, with the order run to its end by the real workflows.
+ * The order API as a signed-in customer's client sees it: `POST /orders` and `GET /orders/{orderId}` on the
+ * local cloud's HTTP API, behind the packaged JWT authorizer, served by the packaged functions, with the order
+ * run to its end by the real workflows. Who may call what is tests/e2e/auth.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { waitForTerminal } from '../../scripts/orders';
+import { bearer, waitForTerminal } from '../../scripts/orders';
 import { ROOT } from '../../scripts/stacks';
 import { ORDER_TIMEOUT_MS, useE2eCloud } from './support/e2eCloud';
 
@@ -12,7 +13,6 @@ import { ORDER_TIMEOUT_MS, useE2eCloud } from './support/e2eCloud';
 jest.setTimeout(240_000);
 
 interface OrderRequest {
-  customerId: string;
   lines: { sku: string; quantity: number }[];
   shippingAddress: Record<string, string>;
 }
@@ -27,13 +27,15 @@ interface Answer {
 }
 
 const e2e = useE2eCloud('api');
+const CUSTOMER = 'cus_e2e_api';
 const idempotencyKey = `e2e-api-${Date.now().toString(36)}`;
+let token: string;
 let accepted: Answer;
 
 const request = async (method: 'GET' | 'POST', route: string, { body, headers = {} }: { body?: string; headers?: Record<string, string> } = {}): Promise<Answer> => {
   const response = await fetch(`${e2e.cloud.httpUrl}${route}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: { ...bearer(token), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body }),
   });
   return {
@@ -48,6 +50,7 @@ const postOrder = (body: unknown, headers: Record<string, string>) =>
   request('POST', '/orders', { body: typeof body === 'string' ? body : JSON.stringify(body), headers });
 
 beforeAll(async () => {
+  token = await e2e.cloud.identity.issueToken({ subject: CUSTOMER });
   accepted = await postOrder(SAMPLE, { 'idempotency-key': idempotencyKey });
 });
 
@@ -68,8 +71,8 @@ describe('POST /orders', () => {
   });
 
   it('recognises a retry whose body has the same fields in another order and layout', async () => {
-    const { shippingAddress, lines, customerId } = SAMPLE;
-    const reordered = JSON.stringify({ shippingAddress, lines: lines.map(({ quantity, sku }) => ({ quantity, sku })), customerId }, null, 2);
+    const { shippingAddress, lines } = SAMPLE;
+    const reordered = JSON.stringify({ shippingAddress, lines: lines.map(({ quantity, sku }) => ({ quantity, sku })) }, null, 2);
     const retry = await postOrder(reordered, { 'idempotency-key': idempotencyKey });
 
     expect({ status: retry.status, orderId: retry.body.orderId }).toEqual({ status: 202, orderId: accepted.body.orderId });
@@ -105,7 +108,7 @@ describe('POST /orders', () => {
   });
 
   it('refuses a body that is not JSON with 400', async () => {
-    const refused = await postOrder('{"customerId": ', { 'idempotency-key': `${idempotencyKey}-not-json` });
+    const refused = await postOrder('{"lines": ', { 'idempotency-key': `${idempotencyKey}-not-json` });
 
     expect(refused.status).toBe(400);
     expect(refused.body.message).toMatch(/body/);
@@ -127,16 +130,18 @@ describe('GET /orders/{orderId}', () => {
     expect(malformed.body.message).toMatch(/orderId/);
   });
 
-  it('shows the placed order as it was requested, priced', async () => {
+  it('shows the placed order as it was requested, priced, and nothing internal', async () => {
     const order = await request('GET', `/orders/${String(accepted.body.orderId)}`);
 
     expect(order.status).toBe(200);
-    expect(order.body).toMatchObject({ orderId: accepted.body.orderId, customerId: SAMPLE.customerId, shippingAddress: SAMPLE.shippingAddress });
+    expect(order.body).toMatchObject({ orderId: accepted.body.orderId, shippingAddress: SAMPLE.shippingAddress });
     expect(order.body.total).toEqual({ amount: expect.any(Number) as unknown, currency: expect.stringMatching(/^[A-Z]{3}$/) as unknown });
+    expect(JSON.stringify(order.body)).not.toContain(idempotencyKey);
+    expect(JSON.stringify(order.body)).not.toContain(CUSTOMER);
   });
 
   it('shows the placed order COMPLETED in the end, the carrier having dispatched and delivered it', async () => {
-    const order = await waitForTerminal(e2e.cloud.httpUrl, String(accepted.body.orderId), ORDER_TIMEOUT_MS);
+    const order = await waitForTerminal(e2e.cloud.httpUrl, token, String(accepted.body.orderId), ORDER_TIMEOUT_MS);
 
     expect({ status: order.status, cancellationReason: order.cancellationReason }).toEqual({ status: 'COMPLETED', cancellationReason: undefined });
     expect(order.history.map((entry) => entry.detailType)).toEqual(expect.arrayContaining(['OrderPlaced', 'OrderConfirmed', 'ShipmentDispatched', 'ShipmentDelivered', 'OrderCompleted']));

@@ -201,9 +201,10 @@ describe('Step Functions', () => {
 
   it('describes an order’s execution and its history as AWS does', async () => {
     const sample = JSON.parse(readFileSync(path.join(ROOT, 'services/order/events/order-request.json'), 'utf8')) as unknown;
-    const idempotencyKey = `e2e-sfn-${runId}`;
+    const idempotencyKey = `e2e-step-functions-${runId}`;
     const before = Date.now();
-    const { orderId } = await placeOrder(e2e.cloud.httpUrl, sample, idempotencyKey);
+    const token = await e2e.cloud.identity.issueToken({ subject: 'cus_e2e_sfn' });
+    const { orderId } = await placeOrder(e2e.cloud.httpUrl, token, sample, idempotencyKey);
 
     const running = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(orderId) }));
     expect(running).toMatchObject({

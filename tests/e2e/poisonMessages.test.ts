@@ -12,13 +12,13 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { OutgoingEvent } from '#shared/contracts';
 import { PublishError } from '#shared/errors';
 import { createPublisher } from '#shared/publisher';
-import { orderIdFor } from '../../services/order/src/domain/orderId';
+import { ORDER_ID_BYTES, orderIdFrom } from '../../services/order/src/domain/orderId';
 import { STAGE } from '../../scripts/localCloud';
 import { SCENARIOS, placeOrder, waitForTerminal, type Scenario } from '../../scripts/orders';
 import { ROOT } from '../../scripts/stacks';
@@ -230,7 +230,7 @@ describe('poison messages', () => {
   it.each(CONSUMERS.map((consumer) => [consumer.label, consumer] as const))(
     'dead-letters non-JSON, detail-less, foreign and schema-breaking messages with their reason, and empties the queue, when they reach %s',
     async (_label, consumer) => {
-      const poisons = poisonsFor(consumer, orderIdFor(`poison-${randomUUID()}`));
+      const poisons = poisonsFor(consumer, orderIdFrom(randomBytes(ORDER_ID_BYTES)));
 
       await sendPoisons(consumer, poisons);
 
@@ -244,19 +244,26 @@ describe('poison messages', () => {
     const { cloud } = e2e;
     const runId = randomUUID();
     const scenarios = ['success', 'payment declined', 'out of stock'].map((name) => SCENARIOS.find((scenario) => scenario.name === name) as Scenario);
-    const orders = scenarios.map((scenario) => {
-      const idempotencyKey = `valid-${runId}-${scenario.name.replace(/ /g, '-')}`;
-      return { scenario, idempotencyKey, orderId: orderIdFor(idempotencyKey) };
-    });
-    const orderIds = new Set(orders.map(({ orderId }) => orderId));
+    // Customers of this test alone (the prefix keeps the payment provider's scripted answer): order ids are
+    // random, so the test learns which orders are its own from their OrderPlaced, the one event naming the customer.
+    const orders = scenarios.map((scenario) => ({
+      scenario,
+      customer: `${scenario.customer}_${runId}`,
+      idempotencyKey: `valid-${runId}-${scenario.name.replace(/ /g, '-')}`,
+    }));
+    const customers = new Set(orders.map(({ customer }) => customer));
+    const orderIds = new Set<string>();
 
     // The moment the bus accepts an event of these orders, poison goes to every queue the event is bound for:
     // both land within one batching window, so valid and poison messages share batches.
     const sent: { poison: Poison; consumer: Consumer }[] = [];
     const sending: Promise<void>[] = [];
     const unsubscribe = cloud.eventBridge.onEvent(({ event, matchedRuleArns }) => {
-      const orderId = (event.detail as { metadata?: Record<string, unknown> }).metadata?.['correlation-id'];
-      if (typeof orderId !== 'string' || !orderIds.has(orderId)) return;
+      const detail = event.detail as { metadata?: Record<string, unknown>; data?: Record<string, unknown> };
+      const orderId = detail.metadata?.['correlation-id'];
+      if (typeof orderId !== 'string') return;
+      if (event['detail-type'] === 'OrderPlaced' && customers.has(String(detail.data?.customerId))) orderIds.add(orderId);
+      if (!orderIds.has(orderId)) return;
       for (const consumer of CONSUMERS.filter(({ ruleName }) => matchedRuleArns.some((arn) => arn.endsWith(`/${ruleName}`)))) {
         const poisons = poisonsFor(consumer, orderId);
         sent.push(...poisons.map((poison) => ({ poison, consumer })));
@@ -264,15 +271,22 @@ describe('poison messages', () => {
       }
     });
     try {
-      await Promise.all(orders.map(({ scenario, idempotencyKey }) => placeOrder(cloud.httpUrl, scenario.body, idempotencyKey)));
-      const finals = await Promise.all(orders.map(({ orderId }) => waitForTerminal(cloud.httpUrl, orderId, ORDER_TIMEOUT_MS)));
+      const placed = await Promise.all(
+        orders.map(async ({ scenario, customer, idempotencyKey }) => {
+          const token = await cloud.identity.issueToken({ subject: customer });
+          const { orderId } = await placeOrder(cloud.httpUrl, token, scenario.body, idempotencyKey);
+          return { orderId, token };
+        }),
+      );
+      const finals = await Promise.all(placed.map(({ orderId, token }) => waitForTerminal(cloud.httpUrl, token, orderId, ORDER_TIMEOUT_MS)));
 
       expect(finals.map(({ status, cancellationReason }) => ({ status, cancellationReason }))).toEqual(
         scenarios.map(({ expected, reason }) => ({ status: expected, cancellationReason: reason })),
       );
       // The cancellations' consumers did their part too: stock held for the declined order is released, and the
       // out-of-stock order's charge is refunded.
-      const [, declined, outOfStock] = orders;
+      expect([...orderIds].sort()).toEqual(placed.map(({ orderId }) => orderId).sort());
+      const [, declined, outOfStock] = placed;
       await eventually(
         () => {
           expect(busEventsOf(cloud.eventLog, declined?.orderId ?? '').map(({ detailType }) => detailType)).toContain('StockReleased');
@@ -334,7 +348,7 @@ describe('PutEvents', () => {
 
   it('throws a PublishError naming the ErrorCode, rather than dropping the event, when EventBridge refuses the project publisher’s entry', async () => {
     const publisher = createPublisher({ client: e2e.client(EventBridgeClient), eventBusName: 'ordering-no-such-bus', sleep: () => Promise.resolve() });
-    const sample = sampleEvent('OrderPlaced', orderIdFor(`publisher-${randomUUID()}`), 'unused');
+    const sample = sampleEvent('OrderPlaced', orderIdFrom(randomBytes(ORDER_ID_BYTES)), 'unused');
 
     const publishing = publisher.publish([{ source: sample.source, detailType: sample['detail-type'], detail: sample.detail as OutgoingEvent['detail'] }]);
 

@@ -45,10 +45,11 @@ const executionArnOf = (orderId: string) => `arn:aws:states:${REGION}:${ACCOUNT_
 
 it('cancels and compensates the order after npm run redrive when DynamoDB throttled its cancellation past every retry, alarming meanwhile', async () => {
   // Charged, then refused by inventory (the gift box is sold out): the order must be cancelled and refunded.
+  const token = await e2e.cloud.identity.issueToken({ subject: 'cus_redrive' });
   const { orderId } = await placeOrder(
     e2e.cloud.httpUrl,
+    token,
     {
-      customerId: 'cus_redrive',
       lines: [{ sku: 'filter-papers', quantity: 1 }, { sku: 'seasonal-gift-box', quantity: 1 }],
       shippingAddress: { name: 'Ada Lovelace', line1: '12 Analytical Row', city: 'London', postalCode: 'N1 9GU', country: 'GB' },
     },
@@ -69,7 +70,7 @@ it('cancels and compensates the order after npm run redrive when DynamoDB thrott
   expect(failed.cause).toContain('ProvisionedThroughputExceededException');
   // Step Functions retried CancelOrder (6 attempts), each invocation after the SDK's own 3 attempts.
   expect(cancellations.throttled).toBeGreaterThanOrEqual(6 * 3);
-  await expect(getOrder(e2e.cloud.httpUrl, orderId)).resolves.toMatchObject({ status: 'PLACED' });
+  await expect(getOrder(e2e.cloud.httpUrl, token, orderId)).resolves.toMatchObject({ status: 'PLACED' });
   const payments = await scanTable<PaymentItem>(dynamo(), packagedTableName('payment', 'PaymentsTable'));
   expect(payments.find((payment) => payment.orderId === orderId)).toMatchObject({ status: 'CHARGED' });
 
@@ -92,7 +93,7 @@ it('cancels and compensates the order after npm run redrive when DynamoDB thrott
   expect(redrive.stdout).toContain(`order-${orderId}`);
   await eventually(
     async () => {
-      await expect(getOrder(e2e.cloud.httpUrl, orderId)).resolves.toMatchObject({ status: 'CANCELLED', cancellationReason: 'OUT_OF_STOCK' });
+      await expect(getOrder(e2e.cloud.httpUrl, token, orderId)).resolves.toMatchObject({ status: 'CANCELLED', cancellationReason: 'OUT_OF_STOCK' });
       const busy = await busyWork(e2e.cloud, SETTLE_TIMEOUT_MS);
       if (busy) throw new Error(busy);
       const [paymentsAfter, ledger, stock] = await Promise.all([

@@ -24,6 +24,8 @@ jest.setTimeout(300_000);
 interface Placed {
   scenario: Scenario;
   orderId: string;
+  /** The ID token of the scenario's customer, who alone may read the order. */
+  token: string;
   /** The order as it stood when it first reached COMPLETED or CANCELLED. */
   final: OrderView;
 }
@@ -41,12 +43,20 @@ const byName = (name: string): Placed => {
   return found;
 };
 
+/** The token of the customer who placed an order of this run. */
+const tokenOf = (orderId: string): string => {
+  const found = [...placed.values()].find((order) => order.orderId === orderId);
+  if (!found) throw new Error(`order ${orderId} was not placed by this run`);
+  return found.token;
+};
+
 beforeAll(async () => {
   const runId = Date.now().toString(36);
   const results = await Promise.all(
     SCENARIOS.map(async (scenario): Promise<Placed> => {
-      const { orderId } = await placeOrder(e2e.cloud.httpUrl, scenario.body, `e2e-saga-${runId}-${scenario.name.replace(/ /g, '-')}`);
-      return { scenario, orderId, final: await waitForTerminal(e2e.cloud.httpUrl, orderId, ORDER_TIMEOUT_MS) };
+      const token = await e2e.cloud.identity.issueToken({ subject: scenario.customer });
+      const { orderId } = await placeOrder(e2e.cloud.httpUrl, token, scenario.body, `e2e-saga-${runId}-${scenario.name.replace(/ /g, '-')}`);
+      return { scenario, orderId, token, final: await waitForTerminal(e2e.cloud.httpUrl, token, orderId, ORDER_TIMEOUT_MS) };
     }),
   );
   for (const result of results) placed.set(result.scenario.name, result);
@@ -104,7 +114,7 @@ const expectCompensationAfterCancellation = async (orderId: string, events: BusE
     causationId: cancelled.idempotencyKey,
   });
   expect(Date.parse(compensation.occurredAt)).toBeGreaterThanOrEqual(Date.parse(cancelled.occurredAt));
-  const { history } = await getOrder(e2e.cloud.httpUrl, orderId);
+  const { history } = await getOrder(e2e.cloud.httpUrl, tokenOf(orderId), orderId);
   expect(history.filter((entry) => entry.detailType === detailType)).toHaveLength(1);
 };
 
@@ -135,7 +145,7 @@ describe('the success order', () => {
     // Facts can be recorded after the order completed (a callback that arrived late): wait for all of them.
     const history = await eventually(
       async () => {
-        const { history: entries } = await getOrder(e2e.cloud.httpUrl, orderId);
+        const { history: entries } = await getOrder(e2e.cloud.httpUrl, tokenOf(orderId), orderId);
         expect(entries.map((entry) => entry.detailType)).toEqual(expect.arrayContaining(CHAIN));
         return entries;
       },

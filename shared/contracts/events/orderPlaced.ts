@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { moneySchema, orderIdSchema, skuSchema } from '../envelope';
+import { customerIdSchema, moneySchema, orderIdSchema, skuSchema } from '../envelope';
 import { defineEventContract } from '../eventContract';
 
 export const orderLineSchema = z
@@ -29,7 +29,7 @@ export const orderPlaced = defineEventContract({
   data: z
     .object({
       orderId: orderIdSchema,
-      customerId: z.string().min(1).max(64),
+      customerId: customerIdSchema,
       lines: z.array(orderLineSchema).min(1).max(25),
       total: moneySchema,
       shippingAddress: shippingAddressSchema,

@@ -2,6 +2,7 @@ import '../../unit/services/order/support/environment';
 import type { Context } from 'aws-lambda';
 import type { ResumeResult, TaskResumer, WorkflowStarter } from '#shared/workflows';
 import { TaskTokenClosedError, TaskTokens } from '../../../local/stepfunctions/taskTokens';
+import { createIdempotencyKeys } from '../../../services/order/src/adapters/idempotencyKeys';
 import { createOrderRepository } from '../../../services/order/src/adapters/orderRepository';
 import type { Order, WorkflowTimeouts } from '../../../services/order/src/domain/order';
 import type { OrderView } from '../../../services/order/src/domain/orderView';
@@ -15,6 +16,7 @@ import { runWorkflow, type WorkflowRun } from '../../support/workflows';
 import {
   catalogEvent,
   getOrderEvent,
+  keyFor,
   lambdaContext,
   postOrder,
   requestBody,
@@ -29,6 +31,7 @@ import {
 } from '../../unit/services/order/support/fakes';
 
 const TABLE = 'ordering-order-dev-orders';
+const KEYS_TABLE = 'ordering-order-dev-idempotency-keys';
 /** Long enough never to fire unless a test means it to. */
 const PATIENT: WorkflowTimeouts = { outcomesSeconds: 30, shipmentSeconds: 30 };
 
@@ -49,6 +52,7 @@ const orderService = ({ timeouts = PATIENT, hold }: { timeouts?: WorkflowTimeout
   const logger = silentLogger();
   const tracer = disabledTracer();
   const orders = createOrderRepository({ client: dynamo.client, tableName: TABLE });
+  const keys = createIdempotencyKeys({ client: dynamo.client, tableName: KEYS_TABLE });
   const publisher = new RecordingPublisher();
   const deadLetters = new RecordingDeadLetters();
   const taskTokens = new TaskTokens();
@@ -97,7 +101,7 @@ const orderService = ({ timeouts = PATIENT, hold }: { timeouts?: WorkflowTimeout
   };
 
   const context = (fn: string): Context => lambdaContext(fn);
-  const placeOrder = makePlaceOrder({ orders, workflows, timeouts, logger, tracer });
+  const placeOrder = makePlaceOrder({ orders, keys, workflows, timeouts, logger, tracer });
   const getOrder = makeGetOrder({ orders, logger, tracer });
   const onOrderOutcome = makeOnOrderOutcome({ orders, resumer, deadLetters, logger, tracer, maxReceiveCount: 5 });
 
@@ -110,9 +114,9 @@ const orderService = ({ timeouts = PATIENT, hold }: { timeouts?: WorkflowTimeout
     tokens,
     releaseWaits: () => releaseWaits(),
 
-    /** POST /orders; answers the order id and its workflow run. */
-    async place(idempotencyKey: string) {
-      const response = (await placeOrder(postOrder(requestBody(), { 'idempotency-key': idempotencyKey }), context('placeOrder')));
+    /** POST /orders by the fixtures' customer, under an Idempotency-Key named after `label`; answers the order id and its workflow run. */
+    async place(label: string) {
+      const response = await placeOrder(postOrder(requestBody(), { 'idempotency-key': keyFor(label) }), context('placeOrder'));
       const { orderId } = JSON.parse(String(response.body)) as { orderId: string };
       const run = runs.get(`order-${orderId}`);
       if (response.statusCode !== 202 || !run) throw new Error(`order not placed: ${response.statusCode} ${String(response.body)}`);
@@ -213,7 +217,7 @@ describe('the order workflow', () => {
 
     const [placed, confirmed, completed] = service.publisher.published.filter((e) => e.detail.metadata['correlation-id'] === orderId);
     expect(placed?.detail).toMatchObject({
-      metadata: { 'idempotency-key': `${orderId}:placed`, 'causation-id': 'event-contents' },
+      metadata: { 'idempotency-key': `${orderId}:placed`, 'causation-id': keyFor('event-contents') },
       data: { orderId, customerId: 'cus_42', total: { amount: 5800, currency: 'EUR' } },
     });
     expect(confirmed?.detail).toMatchObject({

@@ -58,14 +58,14 @@ export interface HistoryEntry {
 
 export interface Order {
   orderId: string;
+  /** The customer who placed it: the signed-in user's id (the token's `sub`). Only they may read the order. */
   customerId: string;
   status: OrderStatus;
   lines: PricedLine[];
   total: Money;
   shippingAddress: { name: string; line1: string; city: string; postalCode: string; country: string };
-  /** The client's Idempotency-Key: the causation id of OrderPlaced. */
+  /** The client's Idempotency-Key (the customer's own; see placement.ts KeyClaim): the causation id of OrderPlaced. */
   requestKey: string;
-  requestFingerprint: string;
   timeouts: WorkflowTimeouts;
   placedAt: string;
   confirmedAt?: string;

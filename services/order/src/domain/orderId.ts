@@ -2,20 +2,25 @@ import { createHash } from 'node:crypto';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** 20 base62 characters carry 119 bits of the hash: collisions between keys are out of reach. */
-export const ORDER_ID_DIGITS = 20;
+/** Random bytes in an order id: 128 bits, as many as a UUID carries (122) and then some. */
+export const ORDER_ID_BYTES = 16;
+
+/** 62^22 > 2^128: every value of the bytes has its own id, so no two draws share one by construction. */
+export const ORDER_ID_DIGITS = 22;
 
 /**
- * The order id a request's `Idempotency-Key` names. Deriving the id (rather than drawing a random one) is what
- * lets one conditional put both create the order and recognise a retry of the same request.
+ * The order id for `ORDER_ID_BYTES` random bytes: `ord_` and 22 base62 characters. Ids are random rather
+ * than derived from anything a client sends, so knowing one order's id (or a client's Idempotency-Key) says
+ * nothing about another's; the caller draws the bytes (`crypto.randomBytes`), which keeps this function pure.
  *
  * @example
  * ```ts
- * orderIdFor('3f0c9a52-5a1e-4d7e-9b55-2f4f9c1d8e11'); // 'ord_' + 20 base62 characters, always the same
+ * orderIdFrom(randomBytes(ORDER_ID_BYTES)); // 'ord_' + 22 base62 characters
  * ```
  */
-export const orderIdFor = (idempotencyKey: string): string => {
-  let value = BigInt(`0x${sha256(idempotencyKey)}`);
+export const orderIdFrom = (bytes: Uint8Array): string => {
+  if (bytes.length !== ORDER_ID_BYTES) throw new RangeError(`an order id takes ${ORDER_ID_BYTES} random bytes, got ${bytes.length}`);
+  let value = BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
   let digits = '';
   for (let i = 0; i < ORDER_ID_DIGITS; i++) {
     digits += BASE62.charAt(Number(value % 62n));

@@ -3,12 +3,12 @@ import { shippingAddressSchema, skuSchema, type Money } from '#shared/contracts'
 import { priceOf } from './priceList';
 
 /**
- * The body of `POST /orders`. Its limits are the OrderPlaced contract's own (sku, quantity, lines, address,
- * customer id): a request accepted here can always be published, so an order never fails after it was stored.
+ * The body of `POST /orders`. Its limits are the OrderPlaced contract's own (sku, quantity, lines, address):
+ * a request accepted here can always be published, so an order never fails after it was stored. It names no
+ * customer: the customer is the signed-in user, whose id comes from the token (`#shared/identity`).
  */
 export const orderRequestSchema = z
   .object({
-    customerId: z.string().min(1).max(64),
     lines: z
       .array(
         z
@@ -50,8 +50,14 @@ export interface PricedLine {
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; issues: string[] };
 
-/** The longest Idempotency-Key accepted; it travels on as the causation id of OrderPlaced (at most 256). */
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+/**
+ * Idempotency-Key limits. At least 16 characters, so a key is something drawn at random (a UUID is 36) rather
+ * than a counter two of a client's requests could share; at most 128, and only URL-safe characters (RFC 3986's
+ * unreserved ones), so a key is stored, logged and sent on as OrderPlaced's causation id (at most 256) as is.
+ */
+export const MIN_IDEMPOTENCY_KEY_LENGTH = 16;
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+const IDEMPOTENCY_KEY_ALPHABET = /^[A-Za-z0-9._~-]+$/;
 
 /**
  * Validates the `Idempotency-Key` header: required, so a client retry can never create a second order.
@@ -64,11 +70,14 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 export const checkIdempotencyKey = (header: string | undefined): Checked<string> => {
   const key = header?.trim();
   if (!key) return { ok: false, issues: ['Idempotency-Key: header is required'] };
-  if (key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    return { ok: false, issues: [`Idempotency-Key: must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`] };
+  if (key.length < MIN_IDEMPOTENCY_KEY_LENGTH || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    return {
+      ok: false,
+      issues: [`Idempotency-Key: must be ${MIN_IDEMPOTENCY_KEY_LENGTH} to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters (a UUID will do), got ${key.length}`],
+    };
   }
-  if (!/^[\x21-\x7e]+$/.test(key)) {
-    return { ok: false, issues: ['Idempotency-Key: must be printable ASCII without spaces'] };
+  if (!IDEMPOTENCY_KEY_ALPHABET.test(key)) {
+    return { ok: false, issues: ['Idempotency-Key: may contain only letters, digits and - . _ ~ (a UUID will do)'] };
   }
   return { ok: true, value: key };
 };
@@ -122,9 +131,18 @@ export const fieldPath = (path: readonly PropertyKey[]): string =>
     '',
   ) || 'body';
 
+/**
+ * Fields a client may think an order has, and why it has not. A customer id in the body would let anyone
+ * charge anyone: the customer is whoever signed in, so the field is refused by name rather than ignored.
+ */
+const REFUSED_FIELDS = new Map([['customerId', 'not allowed; the customer is the signed-in user']]);
+
 const describeIssue = (issue: z.core.$ZodIssue): string[] =>
   issue.code === 'unrecognized_keys'
-    ? issue.keys.map((key) => `${fieldPath([...issue.path, key])}: is not a field of an order`)
+    ? issue.keys.map((key) => {
+        const refusal = issue.path.length === 0 ? REFUSED_FIELDS.get(key) : undefined;
+        return `${fieldPath([...issue.path, key])}: ${refusal ?? 'is not a field of an order'}`;
+      })
     : [`${fieldPath(issue.path)}: ${issue.message}`];
 
 const typeNames: Record<string, string> = {

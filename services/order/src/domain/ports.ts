@@ -1,5 +1,6 @@
 import type { Order, OrderStatus, Waiting } from './order';
 import type { RecordedFact } from './outcomes';
+import type { KeyClaim } from './placement';
 import type { Step } from './steps';
 
 /**
@@ -23,4 +24,13 @@ export interface OrderRepository {
    * changes nothing.
    */
   markCompensation(orderId: string, marking: 'mark' | 'unmark' | 'none', dueBy: string): Promise<void>;
+}
+
+/**
+ * The customers' Idempotency-Keys, one item per customer and key. Claiming a key is one conditional write; a
+ * refused claim answers with the claim that holds the key, read consistently, so a retry finds its order.
+ */
+export interface IdempotencyKeys {
+  /** Stores the claim unless the customer already claimed that key; then answers with the stored claim. */
+  claim(claim: KeyClaim): Promise<{ claimed: boolean; stored: KeyClaim }>;
 }

@@ -26,6 +26,15 @@ export const problem = (statusCode: number, issues: string[]): ApiResult => {
   return json(statusCode, { message: shown.join('; '), issues: shown });
 };
 
+/**
+ * What API Gateway's JWT authorizer answers a request without a valid token. A handler behind it that finds
+ * no caller in the event (a misconfigured route) answers the same, rather than serving an anonymous request.
+ */
+export const unauthorized = (): ApiResult => json(401, { message: 'Unauthorized' });
+
+/** A signed-in caller who may not use the route: 403, naming who may. */
+export const forbidden = (message: string): ApiResult => json(403, { message });
+
 /** An order request is a few hundred bytes; refusing big bodies before parsing bounds the work a request costs. */
 export const MAX_BODY_BYTES = 64 * 1024;
 

@@ -4,7 +4,7 @@ import { InvalidTaskInputError } from '#shared/tasks';
 import { IllegalTransitionError, UnknownOrderError } from '../../../../../services/order/src/domain/errors';
 import type { StepRequest } from '../../../../../services/order/src/domain/steps';
 import { makeHandler } from '../../../../../services/order/src/handlers/advanceOrder';
-import { factOf, lambdaContext, placedOrder, serviceEvent } from '../support/events';
+import { factOf, lambdaContext, placedOrder, sampleOrder, serviceEvent } from '../support/events';
 import { disabledTracer, InMemoryOrders, RecordingPublisher, silentLogger } from '../support/fakes';
 
 const AT = new Date('2026-11-25T09:40:00.000Z');
@@ -116,7 +116,7 @@ describe('advanceOrder', () => {
 
   it('accepts the service sample events when their order exists', async () => {
     const { orders, handler } = setup();
-    orders.seed(placedOrder('3f0c9a52-5a1e-4d7e-9b55-2f4f9c1d8e11'));
+    orders.seed(sampleOrder());
 
     await expect(handler(serviceEvent('advanceOrder'), lambdaContext('advanceOrder'))).resolves.toMatchObject({ status: 'PLACED' });
     await expect(handler(serviceEvent('advanceOrder.cancel'), lambdaContext('advanceOrder'))).resolves.toMatchObject({ status: 'CANCELLED' });

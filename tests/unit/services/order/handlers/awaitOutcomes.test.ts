@@ -5,7 +5,7 @@ import type { Order } from '../../../../../services/order/src/domain/order';
 import type { OutcomeType } from '../../../../../services/order/src/domain/outcomes';
 import { makeHandler } from '../../../../../services/order/src/handlers/awaitOutcomes';
 import { RecordingResumer } from '../../../../support/recordingResumer';
-import { factOf, lambdaContext, placedOrder, serviceEvent } from '../support/events';
+import { factOf, lambdaContext, placedOrder, sampleOrder, serviceEvent } from '../support/events';
 import { disabledTracer, InMemoryOrders, silentLogger } from '../support/fakes';
 
 const AT = new Date('2026-11-25T09:31:00.000Z');
@@ -97,7 +97,7 @@ describe('awaitOutcomes', () => {
 
   it('accepts the service sample event when its order exists', async () => {
     const { orders, handler } = setup();
-    orders.seed(placedOrder('3f0c9a52-5a1e-4d7e-9b55-2f4f9c1d8e11'));
+    orders.seed(sampleOrder());
 
     await expect(handler(serviceEvent('awaitOutcomes'), lambdaContext('awaitOutcomes'))).resolves.toMatchObject({ resumed: 'waiting' });
   });

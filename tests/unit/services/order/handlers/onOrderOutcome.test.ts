@@ -4,7 +4,7 @@ import { TransientError } from '#shared/errors';
 import type { Order } from '../../../../../services/order/src/domain/order';
 import { makeHandler } from '../../../../../services/order/src/handlers/onOrderOutcome';
 import { RecordingResumer } from '../../../../support/recordingResumer';
-import { catalogEvent, lambdaContext, placedOrder, serviceEvent, sqsEvent, sqsRecord, type CatalogEventOptions } from '../support/events';
+import { catalogEvent, type CatalogEventOptions, lambdaContext, placedOrder, sampleOrder, serviceEvent, sqsEvent, sqsRecord } from '../support/events';
 import { disabledTracer, InMemoryOrders, RecordingDeadLetters, silentLogger } from '../support/fakes';
 
 const AT = new Date('2026-11-25T09:36:00.000Z');
@@ -203,7 +203,7 @@ describe('onOrderOutcome', () => {
 
   it('handles the service sample events when their order exists', async () => {
     const { orders, deadLetters, deliver } = setup();
-    orders.seed(placedOrder('3f0c9a52-5a1e-4d7e-9b55-2f4f9c1d8e11'));
+    orders.seed(sampleOrder());
 
     for (const name of ['onOrderOutcome', 'onOrderOutcome.declined', 'onOrderOutcome.shipping']) {
       await expect(deliver(serviceEvent(name))).resolves.toEqual({ batchItemFailures: [] });

@@ -6,8 +6,8 @@ import { priceOf } from '../../../../../services/order/src/domain/priceList';
 import { MAX_BODY_BYTES } from '../../../../../services/order/src/http/apiHandler';
 import { makeHandler } from '../../../../../services/order/src/handlers/placeOrder';
 import { fuzz, fuzzSeed, preview, type Random } from '../../../../support/fuzz';
-import { lambdaContext, NOW, postOrder, SERVICE_EVENTS, TIMEOUTS } from '../support/events';
-import { disabledTracer, InMemoryOrders, RecordingWorkflows, silentLogger } from '../support/fakes';
+import { lambdaContext, NOW, postOrder, SERVICE_EVENTS, testOrderId, TIMEOUTS } from '../support/events';
+import { disabledTracer, InMemoryKeys, InMemoryOrders, RecordingWorkflows, silentLogger } from '../support/fakes';
 
 /*
  * POST /orders must turn every malformed request into a 4xx that names what to fix, and never store an order
@@ -82,7 +82,6 @@ const deleteAt = (body: JsonObject, path: Path) => {
 
 const LINE_INDEXES = [0, 1];
 const STRING_LIMITS: { path: Path; max: number }[] = [
-  { path: ['customerId'], max: 64 },
   { path: ['shippingAddress', 'name'], max: 100 },
   { path: ['shippingAddress', 'line1'], max: 200 },
   { path: ['shippingAddress', 'city'], max: 100 },
@@ -147,7 +146,7 @@ const BAD_SKUS = [
 ];
 const BAD_COUNTRIES = ['gb', 'Gb', 'GBR', 'G', '12', 'G1', 'ÉÉ', 'ＧＢ', 'G B', ' GB', 'GB ', 'GB\n', '🇬🇧', 'United Kingdom', '\u0000\u0000'];
 const EXTRA_KEYS = [
-  'note', 'discount', 'status', 'orderId', 'total', 'isAdmin', '$where', '__proto__', 'constructor', 'toString',
+  'customerId', 'note', 'discount', 'status', 'orderId', 'total', 'isAdmin', '$where', '__proto__', 'constructor', 'toString',
   'hasOwnProperty', 'custømer', '名前', '😀', 'customer id', 'a.b', 'lines[0]', '\ud83d',
 ];
 const LINE_EXTRA_KEYS = ['unitPrice', 'price', 'discount', 'note', '__proto__', 'constructor', 'skü'];
@@ -341,13 +340,15 @@ const badIdempotencyKey = (random: Random): Case => {
   const key = random.pick<() => string | undefined>([
     () => undefined,
     () => random.pick(['', ' ', '\t', '  \t ']),
-    () => random.string(random.int(256, 5_000), 'abcdef0123456789-'),
-    () => `key ${random.int(0, 999)}`,
-    () => `key-${random.string(random.int(1, 10), NON_ASCII)}`,
-    () => `key-${random.pick(['\u0000', '\n', '\r', '\u007f', '\u0085', '\u00a0'])}-1`,
+    () => random.string(random.int(1, 15), 'abcdef0123456789-'),
+    () => random.string(random.int(129, 5_000), 'abcdef0123456789-'),
+    () => `order key ${random.int(1_000_000, 9_999_999)}`,
+    () => `order-${random.pick([':', '/', '+', '=', '*', '%', '"', "'", ',', ';', '@', '#', '?', '&'])}-${random.string(16, 'abcdef0123456789')}`,
+    () => `order-key-${random.string(random.int(6, 10), NON_ASCII)}`,
+    () => `order-key-${random.pick(['\u0000', '\n', '\r', '\u007f', '\u0085', '\u00a0'])}-000001`,
   ])();
   // The header is checked first: with a malformed body too, the answer still names the header.
-  const body = random.chance(0.7) ? serialize(sampleBody()) : random.pick(['', '[]', '{"customerId":']);
+  const body = random.chance(0.7) ? serialize(sampleBody()) : random.pick(['', '[]', '{"lines":']);
   return { labels: [`Idempotency-Key ${key === undefined ? 'missing' : JSON.stringify(preview(key, 60))}`], body, idempotencyKey: key, status: 400, names: ['Idempotency-Key'] };
 };
 
@@ -356,21 +357,25 @@ const badIdempotencyKey = (random: Random): Case => {
 /** Lambda's limit on a synchronous response: API Gateway answers a bigger one with a 5xx, whatever it said. */
 const LAMBDA_RESPONSE_LIMIT_BYTES = 6 * 1024 * 1024;
 
+/** The key every case sends unless it is about the key. */
+const FUZZ_KEY = 'fuzz-idempotency-key-1';
+
 const send = async (request: Case) => {
   const orders = new InMemoryOrders();
+  const keys = new InMemoryKeys();
   const workflows = new RecordingWorkflows();
-  const handler = makeHandler({ orders, workflows, timeouts: TIMEOUTS, logger: silentLogger(), tracer: disabledTracer(), now: () => NOW });
+  const handler = makeHandler({ orders, keys, workflows, timeouts: TIMEOUTS, logger: silentLogger(), tracer: disabledTracer(), now: () => NOW, newOrderId: () => testOrderId('fuzz') });
   const event: APIGatewayProxyEventV2 = {
-    ...postOrder(request.body, { 'idempotency-key': 'idempotencyKey' in request ? request.idempotencyKey : 'fuzz-key-1' }),
+    ...postOrder(request.body, { 'idempotency-key': 'idempotencyKey' in request ? request.idempotencyKey : FUZZ_KEY }),
     body: request.body,
     isBase64Encoded: request.base64 ?? false,
   };
   const response = await handler(event, lambdaContext('placeOrder'));
-  return { response, orders, workflows };
+  return { response, orders, keys, workflows };
 };
 
 const answersNamingTheProblem = async (request: Case) => {
-  const { response, orders, workflows } = await send(request);
+  const { response, orders, keys, workflows } = await send(request);
 
   expect(response.statusCode).toBe(request.status);
   expect(Buffer.byteLength(JSON.stringify(response))).toBeLessThanOrEqual(LAMBDA_RESPONSE_LIMIT_BYTES);
@@ -382,13 +387,14 @@ const answersNamingTheProblem = async (request: Case) => {
   const names = oversize ? [`body: must be at most ${MAX_BODY_BYTES} bytes`] : request.names;
   for (const name of names) expect(answer.message).toContain(name);
   expect(orders.items.size).toBe(0);
+  expect(keys.items.size).toBe(0);
   expect(workflows.starts).toEqual([]);
 };
 
 const show = (request: Case) =>
   [
     `mutations: ${request.labels.join('; ')}`,
-    `Idempotency-Key: ${'idempotencyKey' in request ? JSON.stringify(request.idempotencyKey) : '"fuzz-key-1"'}`,
+    `Idempotency-Key: ${JSON.stringify('idempotencyKey' in request ? request.idempotencyKey : FUZZ_KEY)}`,
     `body${request.base64 ? ' (base64)' : ''}: ${request.body === undefined ? '(none)' : preview(JSON.stringify(request.body))}`,
   ].join('\n');
 

@@ -1,62 +1,95 @@
 import '../support/environment';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { PermanentError } from '#shared/errors';
-import { orderIdFor } from '../../../../../services/order/src/domain/orderId';
-import { DEFAULT_TIMEOUTS, makeHandler, timeoutsFromEnv } from '../../../../../services/order/src/handlers/placeOrder';
-import { lambdaContext, NOW, postOrder, requestBody, serviceEvent, TIMEOUTS } from '../support/events';
-import { disabledTracer, InMemoryOrders, RecordingWorkflows, silentLogger } from '../support/fakes';
+import { orderAcceptedSchema, problemSchema } from '../../../../../services/order/src/http/apiSchemas';
+import { DEFAULT_TIMEOUTS, makeHandler, randomOrderId, timeoutsFromEnv } from '../../../../../services/order/src/handlers/placeOrder';
+import { CUSTOMER, keyFor, lambdaContext, NOW, postOrder, requestBody, SAMPLE_CUSTOMER, serviceEvent, testOrderId, TIMEOUTS } from '../support/events';
+import { disabledTracer, InMemoryKeys, InMemoryOrders, RecordingWorkflows, silentLogger } from '../support/fakes';
+
+const KEY = keyFor('key-1');
 
 const setup = () => {
   const orders = new InMemoryOrders();
+  const keys = new InMemoryKeys();
   const workflows = new RecordingWorkflows();
-  const handler = makeHandler({ orders, workflows, timeouts: TIMEOUTS, logger: silentLogger(), tracer: disabledTracer(), now: () => NOW });
+  // Each attempt draws its own id, as randomOrderId does: draw-1, draw-2, …
+  let draws = 0;
+  const drawn = (n: number) => testOrderId(`draw-${n}`);
+  const handler = makeHandler({
+    orders,
+    keys,
+    workflows,
+    timeouts: TIMEOUTS,
+    logger: silentLogger(),
+    tracer: disabledTracer(),
+    now: () => NOW,
+    newOrderId: () => drawn(++draws),
+  });
   const send = async (event: APIGatewayProxyEventV2) => {
-    const response = (await handler(event, lambdaContext('placeOrder')));
+    const response = await handler(event, lambdaContext('placeOrder'));
     return { ...response, json: JSON.parse(String(response.body)) as Record<string, unknown> };
   };
-  return { orders, workflows, send };
+  return { orders, keys, workflows, send, drawn };
 };
 
 describe('placeOrder', () => {
-  it('stores the order, starts its workflow and answers 202 with where to read it when the request is valid', async () => {
-    const { orders, workflows, send } = setup();
-    const orderId = orderIdFor('key-1');
+  it('claims the key, stores the order of the signed-in customer under the drawn id, starts its workflow and answers 202 when the request is valid', async () => {
+    const { orders, keys, workflows, send, drawn } = setup();
+    const orderId = drawn(1);
 
     const response = await send(postOrder(requestBody()));
 
     expect(response.statusCode).toBe(202);
     expect(response.headers).toMatchObject({ location: `/orders/${orderId}`, 'content-type': 'application/json' });
     expect(response.json).toEqual({ orderId, status: 'PLACED', url: `/orders/${orderId}` });
-    expect(orders.items.get(orderId)).toMatchObject({ status: 'PLACED', total: { amount: 5800, currency: 'EUR' }, requestKey: 'key-1' });
-    expect(workflows.starts).toEqual([{ name: `order-${orderId}`, input: { orderId, timeouts: TIMEOUTS, causationId: 'key-1' } }]);
+    expect(orderAcceptedSchema.safeParse(response.json).success).toBe(true);
+    expect(keys.of(CUSTOMER, KEY)).toMatchObject({ orderId, customerId: CUSTOMER });
+    expect(orders.items.get(orderId)).toMatchObject({ customerId: CUSTOMER, status: 'PLACED', total: { amount: 5800, currency: 'EUR' }, requestKey: KEY });
+    expect(workflows.starts).toEqual([{ name: `order-${orderId}`, input: { orderId, timeouts: TIMEOUTS, causationId: KEY } }]);
   });
 
-  it('answers the service sample event with 202', async () => {
-    const { send } = setup();
+  it('answers the service sample event with 202 for the customer its token names', async () => {
+    const { orders, send } = setup();
 
     const response = await send(serviceEvent('placeOrder'));
 
-    expect(response.json).toMatchObject({ orderId: orderIdFor('3f0c9a52-5a1e-4d7e-9b55-2f4f9c1d8e11'), status: 'PLACED' });
+    expect(response.statusCode).toBe(202);
+    expect(orders.items.get(String(response.json.orderId))?.customerId).toBe(SAMPLE_CUSTOMER);
   });
 
   it('answers the same order again, and starts its workflow again, when the same request is retried', async () => {
-    const { orders, workflows, send } = setup();
+    const { orders, workflows, send, drawn } = setup();
     const first = await send(postOrder(requestBody()));
-    const { lines, shippingAddress, customerId } = requestBody();
+    const { lines, shippingAddress } = requestBody();
 
-    const retry = await send(postOrder(`{ "shippingAddress": ${JSON.stringify(shippingAddress)},\n "lines": ${JSON.stringify(lines)}, "customerId": "${customerId}" }`));
+    const retry = await send(postOrder(`{ "shippingAddress": ${JSON.stringify(shippingAddress)},\n "lines": ${JSON.stringify(lines)} }`));
 
     expect(retry.statusCode).toBe(202);
     expect(retry.json).toEqual(first.json);
-    expect(orders.items.size).toBe(1);
+    expect([...orders.items.keys()]).toEqual([drawn(1)]);
     // The second start heals a crash between the put and the first start; Step Functions absorbs it otherwise.
-    expect(workflows.starts.map((start) => start.name)).toEqual([`order-${orderIdFor('key-1')}`, `order-${orderIdFor('key-1')}`]);
+    expect(workflows.starts.map((start) => start.name)).toEqual([`order-${drawn(1)}`, `order-${drawn(1)}`]);
+  });
+
+  it('stores the order under the first attempt’s id when the first attempt claimed the key and crashed before storing the order', async () => {
+    const { orders, keys, workflows, send, drawn } = setup();
+    jest.spyOn(orders, 'create').mockRejectedValueOnce(Object.assign(new Error('Connection reset'), { name: 'TimeoutError', code: 'ECONNRESET' }));
+    const crashed = await send(postOrder(requestBody()));
+
+    const retry = await send(postOrder(requestBody()));
+
+    expect(crashed.statusCode).toBe(503);
+    expect(keys.items.size).toBe(1);
+    expect(retry.statusCode).toBe(202);
+    expect(retry.json.orderId).toBe(drawn(1));
+    expect([...orders.items.keys()]).toEqual([drawn(1)]);
+    expect(workflows.starts.map((start) => start.name)).toEqual([`order-${drawn(1)}`]);
   });
 
   it('answers with the current status when a retry comes after the order moved on', async () => {
-    const { orders, send } = setup();
+    const { orders, send, drawn } = setup();
     await send(postOrder(requestBody()));
-    const stored = orders.items.get(orderIdFor('key-1'));
+    const stored = orders.items.get(drawn(1));
     if (stored) stored.status = 'CONFIRMED';
 
     const retry = await send(postOrder(requestBody()));
@@ -64,16 +97,58 @@ describe('placeOrder', () => {
     expect(retry.json).toMatchObject({ status: 'CONFIRMED' });
   });
 
-  it('answers 422 naming the key, and starts nothing, when the key was used for a different request', async () => {
-    const { orders, workflows, send } = setup();
+  it('places two orders, one per customer, when two customers send the same key', async () => {
+    const { orders, keys, send, drawn } = setup();
+
+    const first = await send(postOrder(requestBody(), { 'idempotency-key': KEY }, { subject: CUSTOMER }));
+    const second = await send(postOrder(requestBody(), { 'idempotency-key': KEY }, { subject: 'cus_43' }));
+
+    expect([first.json.orderId, second.json.orderId]).toEqual([drawn(1), drawn(2)]);
+    expect(orders.items.get(drawn(2))?.customerId).toBe('cus_43');
+    expect(keys.items.size).toBe(2);
+  });
+
+  it('answers 422 naming the key, and stores and starts nothing more, when the customer used the key for a different request', async () => {
+    const { orders, workflows, send, drawn } = setup();
     await send(postOrder(requestBody()));
 
-    const conflict = await send(postOrder({ ...requestBody(), customerId: 'cus_43' }));
+    const conflict = await send(postOrder({ ...requestBody(), lines: [{ sku: 'grinder', quantity: 1 }] }));
 
     expect(conflict.statusCode).toBe(422);
     expect(conflict.json.message).toBe('Idempotency-Key: already used for a different order request; use a new key for a new order');
-    expect(orders.items.get(orderIdFor('key-1'))?.customerId).toBe('cus_42');
+    expect([...orders.items.keys()]).toEqual([drawn(1)]);
+    expect(orders.items.get(drawn(1))?.lines.map((line) => line.sku)).toEqual(['espresso-beans-1kg', 'ceramic-cup']);
     expect(workflows.starts).toHaveLength(1);
+  });
+
+  it('answers 400 naming the field, and stores nothing, when the body says who the customer is', async () => {
+    const { orders, keys, send } = setup();
+
+    const response = await send(postOrder({ ...requestBody(), customerId: 'cus_someone_else' }));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json).toEqual({ message: 'customerId: not allowed; the customer is the signed-in user', issues: ['customerId: not allowed; the customer is the signed-in user'] });
+    expect(orders.items.size + keys.items.size).toBe(0);
+  });
+
+  it('answers 401 as API Gateway does, and stores nothing, when the event carries no caller', async () => {
+    const { orders, keys, send } = setup();
+
+    const response = await send(postOrder(requestBody(), { 'idempotency-key': KEY }, null));
+
+    expect(response.statusCode).toBe(401);
+    expect(response.json).toEqual({ message: 'Unauthorized' });
+    expect(orders.items.size + keys.items.size).toBe(0);
+  });
+
+  it('answers 403, and stores nothing, when the caller’s id is too long to be a customer id', async () => {
+    const { orders, send } = setup();
+
+    const response = await send(postOrder(requestBody(), { 'idempotency-key': KEY }, { subject: 'u'.repeat(65) }));
+
+    expect(response.statusCode).toBe(403);
+    expect(response.json.message).toMatch(/sub/);
+    expect(orders.items.size).toBe(0);
   });
 
   it('answers 400 naming the header when Idempotency-Key is missing', async () => {
@@ -83,24 +158,37 @@ describe('placeOrder', () => {
 
     expect(response.statusCode).toBe(400);
     expect(response.json).toEqual({ message: 'Idempotency-Key: header is required', issues: ['Idempotency-Key: header is required'] });
+    expect(problemSchema.safeParse(response.json).success).toBe(true);
     expect(orders.items.size).toBe(0);
+  });
+
+  it.each([
+    ['one character long', 'k'],
+    ['made of unsafe characters', 'order number 1 of today'],
+  ])('answers 400 naming the header, and claims nothing, when the key is %s', async (_case, key) => {
+    const { keys, send } = setup();
+
+    const response = await send(postOrder(requestBody(), { 'idempotency-key': key }));
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json.message).toMatch(/^Idempotency-Key: /);
+    expect(keys.items.size).toBe(0);
   });
 
   it.each<[string, unknown, string]>([
     ['a quantity is 0', { ...requestBody(), lines: [{ sku: 'grinder', quantity: 1 }, { sku: 'ceramic-cup', quantity: 0 }] }, 'lines[1].quantity: must be ≥ 1'],
-    ['the customer is missing', { ...requestBody(), customerId: undefined }, 'customerId: is required'],
     ['the address has no postal code', { ...requestBody(), shippingAddress: { ...requestBody().shippingAddress, postalCode: '' } }, 'shippingAddress.postalCode: must not be empty'],
     ['there are no lines', { ...requestBody(), lines: [] }, 'lines: must have at least 1 item'],
-    ['the body is not JSON', '{"customerId": ', 'body: must be valid JSON'],
+    ['the body is not JSON', '{"lines": ', 'body: must be valid JSON'],
     ['the body is empty', '', 'body: is required'],
   ])('answers 400 naming the field, and stores nothing, when %s', async (_case, body, issue) => {
-    const { orders, workflows, send } = setup();
+    const { orders, keys, workflows, send } = setup();
 
     const response = await send(postOrder(body));
 
     expect(response.statusCode).toBe(400);
     expect(response.json).toEqual({ message: issue, issues: [issue] });
-    expect(orders.items.size).toBe(0);
+    expect(orders.items.size + keys.items.size).toBe(0);
     expect(workflows.starts).toHaveLength(0);
   });
 
@@ -162,6 +250,15 @@ describe('placeOrder', () => {
     const response = await send(postOrder(requestBody()));
 
     expect(response.statusCode).toBe(500);
+  });
+});
+
+describe('randomOrderId', () => {
+  it('draws an id of ord_ and 22 base62 characters, a different one each time', () => {
+    const ids = new Set(Array.from({ length: 100 }, randomOrderId));
+
+    expect(ids.size).toBe(100);
+    for (const id of ids) expect(id).toMatch(/^ord_[0-9A-Za-z]{22}$/);
   });
 });
 

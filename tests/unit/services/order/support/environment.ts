@@ -6,6 +6,7 @@ process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 process.env.POWERTOOLS_TRACE_ENABLED = 'false';
 process.env.AWS_REGION ??= 'eu-west-1';
 process.env.ORDERS_TABLE_NAME ??= 'ordering-order-test-orders';
+process.env.IDEMPOTENCY_KEYS_TABLE_NAME ??= 'ordering-order-test-idempotency-keys';
 process.env.STATE_MACHINE_NAME ??= 'ordering-order-test-order';
 process.env.EVENT_BUS_NAME ??= 'ordering-test';
 process.env.DEAD_LETTER_QUEUE_NAME ??= 'ordering-order-test-onOrderOutcome-dlq';

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseEvent } from '#shared/contracts';
 import type { Order } from '../../../../../services/order/src/domain/order';
+import { ORDER_ID_BYTES, orderIdFrom } from '../../../../../services/order/src/domain/orderId';
 import type { OrderRequest } from '../../../../../services/order/src/domain/orderRequest';
 import {
   factFrom,
@@ -27,8 +29,20 @@ export const TIMEOUTS = { outcomesSeconds: 900, shipmentSeconds: 604_800 };
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names its fixture's shape
 export const serviceEvent = <T>(name: string): T => JSON.parse(readFileSync(join(SERVICE_EVENTS, `${name}.json`), 'utf8')) as T;
 
+/** The signed-in customer of the fixtures: the `sub` of their token. */
+export const CUSTOMER = 'cus_42';
+
+/** The customer and the order of the service sample events (`events/getOrder.json`). */
+export const SAMPLE_CUSTOMER = '7c1d4f6e-2a3b-4c5d-8e9f-0a1b2c3d4e5f';
+export const SAMPLE_EVENT_ORDER_ID = 'ord_Lk7hDihWrdaGzVgK3oAZK4';
+
+/** A valid Idempotency-Key (16 characters or more) named after a fixture's label. */
+export const keyFor = (label: string): string => `${label}-idempotency-key`;
+
+/** An order id as the API draws them, but fixed per label, so that tests can name it. */
+export const testOrderId = (label: string): string => orderIdFrom(createHash('sha256').update(label).digest().subarray(0, ORDER_ID_BYTES));
+
 export const requestBody = (): OrderRequest => ({
-  customerId: 'cus_42',
   lines: [
     { sku: 'espresso-beans-1kg', quantity: 2 },
     { sku: 'ceramic-cup', quantity: 1 },
@@ -36,12 +50,26 @@ export const requestBody = (): OrderRequest => ({
   shippingAddress: { name: 'Ada Lovelace', line1: '12 Analytical Row', city: 'London', postalCode: 'N1 9GU', country: 'GB' },
 });
 
-/** A freshly placed order, built by the domain as POST /orders builds it. */
-export const placedOrder = (idempotencyKey = 'key-1', overrides: Partial<Order> = {}): Order => {
-  const placement = placementOf({ idempotencyKey, body: { ok: true, value: requestBody() }, timeouts: TIMEOUTS, now: NOW });
+/**
+ * A freshly placed order of {@link CUSTOMER}, built by the domain as POST /orders builds it: its id is
+ * `testOrderId(label)` and its Idempotency-Key `keyFor(label)`.
+ */
+export const placedOrder = (label = 'key-1', overrides: Partial<Order> = {}): Order => {
+  const placement = placementOf({
+    customerId: CUSTOMER,
+    idempotencyKey: keyFor(label),
+    body: { ok: true, value: requestBody() },
+    timeouts: TIMEOUTS,
+    now: NOW,
+    orderId: testOrderId(label),
+  });
   if (placement.kind !== 'order') throw new Error(`fixture is not a valid order: ${placement.issues.join('; ')}`);
   return { ...placement.order, ...overrides };
 };
+
+/** The order every service sample event is about, placed by the sample events' customer. */
+export const sampleOrder = (overrides: Partial<Order> = {}): Order =>
+  placedOrder('3f0c9a52-5a1e-4d7e-9b55-2f4f9c1d8e11', { orderId: SAMPLE_EVENT_ORDER_ID, customerId: SAMPLE_CUSTOMER, requestKey: '3f0c9a52-5a1e-4d7e-9b55-2f4f9c1d8e11', ...overrides });
 
 export interface CatalogEventOptions {
   idempotencyKey?: string;
@@ -93,21 +121,47 @@ export const sqsEvent = (...bodies: unknown[]): SQSEvent => ({ Records: bodies.m
 export const lambdaContext = (functionName: string) =>
   functionContext(`ordering-order-dev-${functionName}`, { accountId: '000000000000', remainingTimeMs: 10_000 });
 
-/** `POST /orders` as HTTP API delivers it; `body` is sent as is when a string, else as JSON. */
-export const postOrder = (body: unknown, headers: Record<string, string | undefined> = { 'idempotency-key': 'key-1' }) => {
-  const event = serviceEvent<APIGatewayProxyEventV2>('placeOrder');
-  const cleanHeaders = Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined)) as Record<string, string>;
-  return {
-    ...event,
-    headers: { ...event.headers, 'idempotency-key': undefined, ...cleanHeaders },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  } as APIGatewayProxyEventV2;
+/** Who the JWT authorizer let through: a subject and its groups, or `null` for a route without one. */
+export interface TestCaller {
+  subject: string;
+  groups?: string[];
+}
+
+/**
+ * A service sample event re-addressed to another caller, with the claims as API Gateway's JWT authorizer
+ * passes them (every value a string, a list as `[a b]`); `null` takes the authorizer context away.
+ */
+export const asCaller = <T extends APIGatewayProxyEventV2>(event: T, caller: TestCaller | null): T => {
+  const { authorizer, ...requestContext } = event.requestContext as T['requestContext'] & { authorizer?: { jwt: { claims: Record<string, string> } } };
+  if (!caller) return { ...event, requestContext };
+  const claims: Record<string, string> = { ...authorizer?.jwt.claims, sub: caller.subject, 'cognito:username': caller.subject };
+  if (caller.groups) claims['cognito:groups'] = `[${caller.groups.join(' ')}]`;
+  else delete claims['cognito:groups'];
+  return { ...event, requestContext: { ...requestContext, authorizer: { jwt: { claims, scopes: null } } } };
 };
 
-/** `GET /orders/{orderId}` as HTTP API delivers it. */
-export const getOrderEvent = (orderId: string | undefined): APIGatewayProxyEventV2 => {
+/** `POST /orders` as HTTP API delivers it from `caller`; `body` is sent as is when a string, else as JSON. */
+export const postOrder = (
+  body: unknown,
+  headers: Record<string, string | undefined> = { 'idempotency-key': keyFor('key-1') },
+  caller: TestCaller | null = { subject: CUSTOMER },
+): APIGatewayProxyEventV2 => {
+  const event = serviceEvent<APIGatewayProxyEventV2>('placeOrder');
+  const cleanHeaders = Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== undefined)) as Record<string, string>;
+  return asCaller(
+    {
+      ...event,
+      headers: { ...event.headers, 'idempotency-key': undefined, ...cleanHeaders },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    },
+    caller,
+  );
+};
+
+/** `GET /orders/{orderId}` as HTTP API delivers it from `caller`. */
+export const getOrderEvent = (orderId: string | undefined, caller: TestCaller | null = { subject: CUSTOMER }): APIGatewayProxyEventV2 => {
   const event = serviceEvent<APIGatewayProxyEventV2>('getOrder');
-  return { ...event, rawPath: `/orders/${orderId ?? ''}`, pathParameters: orderId === undefined ? {} : { orderId } };
+  return asCaller({ ...event, rawPath: `/orders/${orderId ?? ''}`, pathParameters: orderId === undefined ? {} : { orderId } }, caller);
 };
 
 /** A catalog event as the order service records it. */

@@ -7,7 +7,8 @@ import type { Publisher } from '#shared/publisher';
 import type { StartResult, WorkflowStart, WorkflowStarter } from '#shared/workflows';
 import { compensationOwed } from '../../../../../services/order/src/domain/compensation';
 import type { Order } from '../../../../../services/order/src/domain/order';
-import type { OrderRepository } from '../../../../../services/order/src/domain/ports';
+import type { KeyClaim } from '../../../../../services/order/src/domain/placement';
+import type { IdempotencyKeys, OrderRepository } from '../../../../../services/order/src/domain/ports';
 
 export const silentLogger = () => new Logger({ serviceName: 'order', logLevel: 'SILENT' });
 export const disabledTracer = () => new Tracer({ serviceName: 'order', enabled: false });
@@ -118,5 +119,22 @@ export class RecordingDeadLetters implements DeadLetterPort {
   send(record: SQSRecord, error: Error): Promise<void> {
     this.sent.push({ messageId: record.messageId, body: record.body, error });
     return Promise.resolve();
+  }
+}
+
+/** The idempotency-keys table with the adapter's semantics (one conditional put per claim), in memory. */
+export class InMemoryKeys implements IdempotencyKeys {
+  readonly items = new Map<string, KeyClaim>();
+
+  claim(claim: KeyClaim) {
+    const id = JSON.stringify([claim.customerId, claim.idempotencyKey]);
+    const existing = this.items.get(id);
+    if (!existing) this.items.set(id, structuredClone(claim));
+    return Promise.resolve({ claimed: !existing, stored: structuredClone(existing ?? claim) });
+  }
+
+  /** The claim a customer's key holds, if any. */
+  of(customerId: string, idempotencyKey: string): KeyClaim | undefined {
+    return this.items.get(JSON.stringify([customerId, idempotencyKey]));
   }
 }
