@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../local/cloud';
 import { startCarrierSimulator } from '../local/simulators/carrier';
+import { API_NAMES, openApiFile, openApiPath } from './openapi';
 import { ROOT, STACKS, templatePath } from './stacks';
 
 export const STAGE = 'dev';
@@ -48,8 +49,8 @@ export const CARRIER_PACE = { dispatchAfterSeconds: 1, deliveryAfterSeconds: 2 }
 export const CARRIER_WEBHOOK_SECRET = `ordering-shipping-${STAGE}-carrier-webhook`;
 
 /**
- * Starts the local cloud on the packaged stacks of this repository (platform first), seeds the inventory
- * and lets the simulated carrier answer shipments through the real webhook, signing its callbacks with the
+ * Starts the local cloud on the packaged stacks of this repository (platform first), seeds the inventory,
+ * serves the APIs' OpenAPI documents (`/openapi/order.json`, `/openapi/shipping.json`) and lets the simulated carrier answer shipments through the real webhook, signing its callbacks with the
  * secret the cloud generated for the stage at start, as a real carrier is given it out of band.
  */
 export const startProjectCloud = async (options: Partial<LocalCloudOptions> = {}): Promise<LocalCloud> => {
@@ -59,6 +60,8 @@ export const startProjectCloud = async (options: Partial<LocalCloudOptions> = {}
     ...options,
   });
   await cloud.lambda.invoke(`ordering-inventory-${STAGE}-seedStock`, {});
+  // The APIs' documents, as npm run generate wrote them (a contract test keeps them current), beside their routes.
+  for (const api of API_NAMES) cloud.http.serveDocument(openApiPath(api), readFileSync(path.join(ROOT, openApiFile(api)), 'utf8'));
   const carrier = startCarrierSimulator({
     eventBridge: cloud.eventBridge,
     webhookUrl: `${cloud.httpUrl}/carrier/callbacks`,

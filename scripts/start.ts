@@ -20,6 +20,9 @@ Local cloud running (stage ${STAGE}), from the packaged templates:
     e.g. AWS_ENDPOINT_URL=${cloud.edgeUrl} AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
   HTTP API: ${cloud.httpUrl}
 ${cloud.http.listRoutes().map((route) => `    ${route}`).join('\n')}
+  OpenAPI documents: ${cloud.http.listDocuments().map((document) => `${cloud.httpUrl}${document}`).join(', ')}
+  Identity (local issuer): ${cloud.identity.issuerUrl}, audience ${cloud.identity.audience}
+    a customer's token: TOKEN=$(npm run -s token -- --customer cus_42); an operator's: --groups operators
   Simulated carrier: dispatches ${CARRIER_PACE.dispatchAfterSeconds} s and delivers ${CARRIER_PACE.deliveryAfterSeconds} s after a shipment is created
     (postal codes LOST…, STUCK…, SWAP…, ECHO…, REJECT…, FLAKY… choose other behaviours)
   Functions: ${cloud.lambda.definitions().length}, state machines: ${cloud.stepFunctions.listStateMachines().stateMachines.length}, queues: ${cloud.sqs.listQueues().length}

@@ -147,3 +147,13 @@ describe('GET /orders/{orderId}', () => {
     expect(order.history.map((entry) => entry.detailType)).toEqual(expect.arrayContaining(['OrderPlaced', 'OrderConfirmed', 'ShipmentDispatched', 'ShipmentDelivered', 'OrderCompleted']));
   });
 });
+
+describe('the API documents', () => {
+  it.each(['order', 'shipping'])('serves the %s API’s OpenAPI document, as generated, beside the routes and without a token', async (api) => {
+    const response = await fetch(`${e2e.cloud.httpUrl}/openapi/${api}.json`);
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(await response.text()).toBe(readFileSync(path.join(ROOT, `docs/openapi/${api}.json`), 'utf8'));
+  });
+});
