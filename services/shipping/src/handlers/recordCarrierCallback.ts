@@ -37,9 +37,9 @@ const respond = (statusCode: number, body: Record<string, unknown>): APIGatewayP
  * `POST /carrier/callbacks`: the carrier reports a shipment dispatched or delivered. Nothing is read from the
  * body, and nothing is written, before its signature is verified and claimed (`authenticateCallback`): an
  * unsigned, forged, stale or replayed request is answered 401 with API Gateway's own `Unauthorized` (which
- * check failed would coach a forger) and logged with the reason. The report is then
- * recorded once per `callbackId` (a redelivery is answered 202 again), moves the shipment forward if it can,
- * and resumes the workflow task waiting for it. Any answer but 2xx makes the carrier retry, signing afresh, so
+ * check failed would coach a forger) and logged with the reason. The report is then recorded once per
+ * `callbackId` (a redelivery is answered 202 again), moves the shipment forward if it can, and resumes the
+ * workflow task waiting for it. Any answer but 2xx makes the carrier retry, signing afresh, so
  * a failure here loses nothing: the retry is recorded as a duplicate and resumes the wait again. A report on a
  * cancelled shipment is answered 202 `late`, kept apart and warned about, and resumes nothing; a new report on
  * a shipment that already keeps `CALLBACKS_KEPT` is refused 409 and stored nowhere.
