@@ -6,7 +6,8 @@ import type { UsedSignatures } from './usedSignatures';
  * "<timestamp>.<raw body>")>` with `x-carrier-timestamp: <unix seconds>`. The timestamp is inside the MAC, so
  * a captured request cannot be re-dated; the replay window bounds how long a captured one stays usable, and the
  * webhook accepts each signature once inside it (`UsedSignatures`). Nothing else of a callback is trusted
- * as proof: its shipment id is a hash of the order id, and the code that computes it is public.
+ * as proof: its shipment id is the carrier's public identifier (the simulated carrier's is a hash of the order
+ * id, by public code; a real carrier prints its own on labels).
  */
 
 export const TIMESTAMP_HEADER = 'x-carrier-timestamp';
