@@ -73,6 +73,12 @@ describe('shipping serverless.yml, as packaged', () => {
     });
   });
 
+  it("throttles every route of the API, the webhook's included, by the stage's token bucket", () => {
+    const stages = ofType('AWS::ApiGatewayV2::Stage').map(([, { Properties }]) => Properties?.DefaultRouteSettings);
+
+    expect(stages).toEqual([expect.objectContaining({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 })]);
+  });
+
   it('puts no authorizer on the webhook route: the carrier is no user, its signature authenticates it', () => {
     const route = ofType('AWS::ApiGatewayV2::Route').find(([, { Properties }]) => Properties?.RouteKey === 'POST /carrier/callbacks');
 
