@@ -20,6 +20,7 @@ const money = z.object({ amount: z.number(), currency: z.string() });
 /** services/order/src/domain/order.ts */
 const orderRecord = z.object({
   orderId: z.string(),
+  customerId: z.string(),
   status: z.string(),
   lines: z.array(z.object({ sku: z.string(), quantity: z.number() })),
   total: money.optional(),
@@ -28,6 +29,8 @@ const orderRecord = z.object({
   confirmedAt: z.string().optional(),
   processed: z.record(z.string(), z.string()).default({}),
 });
+/** services/order/src/domain/placement.ts KeyClaim: a customer's Idempotency-Key and the order it names. */
+const keyClaimRecord = z.object({ customerId: z.string(), idempotencyKey: z.string(), orderId: z.string() });
 /** services/payment/src/domain/payments.ts */
 const paymentRecord = z.object({
   orderId: z.string(),
@@ -68,6 +71,7 @@ const shipmentRecord = z.object({
 });
 
 export type OrderRecord = z.infer<typeof orderRecord>;
+export type KeyClaimRecord = z.infer<typeof keyClaimRecord>;
 export type PaymentRecord = z.infer<typeof paymentRecord>;
 export type LedgerEntry = z.infer<typeof ledgerEntry>;
 export type ReservationHeader = z.infer<typeof reservationHeader>;
@@ -111,6 +115,7 @@ const UNSUCCESSFUL = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
 export interface StoreSnapshot {
   orders: OrderRecord[];
+  keyClaims: KeyClaimRecord[];
   payments: PaymentRecord[];
   ledger: LedgerEntry[];
   reservations: ReservationHeader[];
@@ -127,6 +132,7 @@ export interface StoreSnapshot {
 
 export const INVARIANTS = {
   'order-terminal': 'every order ends COMPLETED or CANCELLED',
+  'order-key-claimed': "every order is named by exactly one Idempotency-Key claim, its own customer's, and every claim names an order of that customer",
   'completed-charged-once': 'a completed order was charged exactly once',
   'completed-stock-reserved-once': 'a completed order had its stock reserved exactly once',
   'completed-one-shipment': 'a completed order has exactly one shipment',
@@ -224,6 +230,7 @@ export const findViolations = (snapshot: StoreSnapshot, expectations: Expectatio
   for (const { table, key, issue } of snapshot.unreadable) violate('stores-readable', `${table}/${key}`, issue);
 
   const orders = new Map(snapshot.orders.map((order) => [order.orderId, order]));
+  const claimsByOrder = groupBy(snapshot.keyClaims, (claim) => claim.orderId);
   const payments = new Map(snapshot.payments.map((payment) => [payment.orderId, payment]));
   const reservations = new Map(snapshot.reservations.map((reservation) => [reservation.orderId, reservation]));
   const linesByOrder = groupBy(snapshot.reservationLines, (line) => line.orderId);
@@ -301,6 +308,14 @@ export const findViolations = (snapshot: StoreSnapshot, expectations: Expectatio
       }
     }
 
+    // An order is stored only under the id its key claim names: a second claim would be a second request placing
+    // the same order, a claim of another customer an order served to the wrong person.
+    const claims = claimsByOrder.get(orderId) ?? [];
+    if (claims.length !== 1) violate('order-key-claimed', orderId, `${claims.length} Idempotency-Key claims name this order`);
+    for (const claim of claims.filter(({ customerId }) => customerId !== order.customerId)) {
+      violate('order-key-claimed', orderId, `the key ${claim.idempotencyKey} of ${claim.customerId} names it, but it is ${order.customerId}'s`);
+    }
+
     // Handled, not lost: each consumer starts a workflow named after the order, so its execution is the proof.
     const handledBy = (execution: string, event: string) => {
       if (!executions.has(execution)) violate('no-event-lost', orderId, `${event} was not handled: no execution ${execution}`);
@@ -353,6 +368,12 @@ export const findViolations = (snapshot: StoreSnapshot, expectations: Expectatio
 
   for (const [orderId, entries] of chargesByOrder) {
     if (!orders.has(orderId)) violate('charged-at-most-once', orderId, `the provider charged ${entries.length} time(s) for an order that does not exist`);
+  }
+
+  // A claim without its order is a placement that crashed after claiming and was never retried to the end: the
+  // client was told to retry (a 5xx), so once the run's clients are done, none may be left.
+  for (const claim of snapshot.keyClaims) {
+    if (!orders.has(claim.orderId)) violate('order-key-claimed', claim.orderId, `the key ${claim.idempotencyKey} of ${claim.customerId} names an order that does not exist`);
   }
 
   const heldByCompleted = new Map<string, number>();
@@ -456,6 +477,7 @@ export const storeClients = (endpoint: string, region = 'eu-west-1'): StoreClien
 /** The tables of a stage, named as each service's serverless.yml names them. */
 export const tablesOf = (stage: string) => ({
   orders: `ordering-order-${stage}-orders`,
+  idempotencyKeys: `ordering-order-${stage}-idempotency-keys`,
   payments: `ordering-payment-${stage}-payments`,
   ledger: `ordering-payment-${stage}-provider-ledger`,
   stock: `ordering-inventory-${stage}-stock`,
@@ -588,8 +610,9 @@ export const readStores = async (clients: StoreClients, stage = 'dev'): Promise<
   const tables = tablesOf(stage);
   const unreadable: StoreSnapshot['unreadable'] = [];
   const scan = (table: string) => scanAll(clients.dynamo, table);
-  const [orders, payments, ledger, reservations, stock, shipments, queues, executions] = await Promise.all([
+  const [orders, keyClaims, payments, ledger, reservations, stock, shipments, queues, executions] = await Promise.all([
     scan(tables.orders),
+    scan(tables.idempotencyKeys),
     scan(tables.payments),
     scan(tables.ledger),
     scan(tables.reservations),
@@ -601,6 +624,7 @@ export const readStores = async (clients: StoreClients, stage = 'dev'): Promise<
   const byKey = (...names: string[]) => (item: Record<string, unknown>) => names.map((name) => String(item[name])).join('/');
   return {
     orders: parseItems(tables.orders, orders, orderRecord, byKey('orderId'), unreadable),
+    keyClaims: parseItems(tables.idempotencyKeys, keyClaims, keyClaimRecord, byKey('customerId', 'idempotencyKey'), unreadable),
     payments: parseItems(tables.payments, payments, paymentRecord, byKey('orderId'), unreadable),
     ledger: parseItems(tables.ledger, ledger, ledgerEntry, byKey('idempotencyKey'), unreadable),
     reservations: parseItems(tables.reservations, reservations.filter((item) => item.sk === 'RESERVATION'), reservationHeader, byKey('orderId', 'sk'), unreadable),

@@ -15,6 +15,7 @@ const healthy = (): StoreSnapshot => ({
   orders: [
     {
       orderId: 'ord_done',
+      customerId: 'cus_1',
       status: 'COMPLETED',
       lines: [{ sku: 'ceramic-cup', quantity: 1 }, { sku: 'ceramic-cup', quantity: 1 }],
       total: EUR(1800),
@@ -24,6 +25,7 @@ const healthy = (): StoreSnapshot => ({
     },
     {
       orderId: 'ord_declined',
+      customerId: 'cus_declined_1',
       status: 'CANCELLED',
       cancellationReason: 'PAYMENT_DECLINED',
       lines: [{ sku: 'ceramic-cup', quantity: 3 }],
@@ -32,12 +34,18 @@ const healthy = (): StoreSnapshot => ({
     },
     {
       orderId: 'ord_refunded',
+      customerId: 'cus_1',
       status: 'CANCELLED',
       cancellationReason: 'OUT_OF_STOCK',
       lines: [{ sku: 'grinder', quantity: 1 }],
       total: EUR(12900),
       processed: processed('ord_refunded', 'payment-succeeded', 'payment-refunded', 'stock-reservation-failed'),
     },
+  ],
+  keyClaims: [
+    { customerId: 'cus_1', idempotencyKey: 'order-key-done-0001', orderId: 'ord_done' },
+    { customerId: 'cus_declined_1', idempotencyKey: 'order-key-declined-01', orderId: 'ord_declined' },
+    { customerId: 'cus_1', idempotencyKey: 'order-key-refunded-01', orderId: 'ord_refunded' },
   ],
   payments: [
     { orderId: 'ord_done', status: 'CHARGED', paymentId: 'pay_1', amount: EUR(1800), chargedAt: AT },
@@ -131,6 +139,38 @@ describe('findViolations', () => {
 
     it('flags an order the run placed when the orders table does not hold it', () => {
       expect(violationsOf(healthy(), { ...expectations, orderIds: [...(expectations.orderIds ?? []), 'ord_ghost'] })).toEqual(['order-terminal ord_ghost']);
+    });
+  });
+
+  describe("every order is named by exactly one Idempotency-Key claim, its own customer's", () => {
+    it('flags the order when no claim names it', () => {
+      const snapshot = broken((s) => (s.keyClaims = s.keyClaims.filter((claim) => claim.orderId !== 'ord_done')));
+
+      expect(violationsOf(snapshot)).toEqual(['order-key-claimed ord_done']);
+    });
+
+    it('flags the order when two claims name it (two requests placed one order)', () => {
+      const snapshot = broken((s) => s.keyClaims.push({ customerId: 'cus_1', idempotencyKey: 'order-key-done-0002', orderId: 'ord_done' }));
+
+      expect(violationsOf(snapshot)).toEqual(['order-key-claimed ord_done']);
+    });
+
+    it("flags the order when another customer's key names it", () => {
+      const snapshot = broken((s) => (find(s.keyClaims, (claim) => claim.orderId === 'ord_done').customerId = 'cus_2'));
+
+      expect(violationsOf(snapshot)).toEqual(['order-key-claimed ord_done']);
+    });
+
+    it('flags a claim when the order it names does not exist (a placement that crashed and was never retried)', () => {
+      const snapshot = broken((s) => s.keyClaims.push({ customerId: 'cus_1', idempotencyKey: 'order-key-lost-00001', orderId: 'ord_lost' }));
+
+      expect(violationsOf(snapshot)).toEqual(['order-key-claimed ord_lost']);
+    });
+
+    it('accepts two customers using the same key for their own orders', () => {
+      const snapshot = broken((s) => (find(s.keyClaims, (claim) => claim.orderId === 'ord_declined').idempotencyKey = 'order-key-done-0001'));
+
+      expect(violationsOf(snapshot)).toEqual([]);
     });
   });
 
