@@ -6,10 +6,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { bearer } from '../../scripts/orders';
 import { ROOT } from '../../scripts/stacks';
 import { useE2eCloud } from './support/e2eCloud';
+import { packagedTableName, scanTable } from './support/stores';
 
 jest.setTimeout(120_000);
 
@@ -212,5 +215,41 @@ describe('the browser storefront', () => {
 
     expect(answer.status).toBe(200);
     expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('malformed credentials', () => {
+  it('answers only 4xx, and places nothing, to a few hundred malformed Authorization headers', async () => {
+    const ordersTable = packagedTableName('order', 'OrdersTable');
+    const ordersBefore = (await scanTable(e2e.client(DynamoDBClient), ordersTable)).length;
+    const base64url = (text: string) => Buffer.from(text).toString('base64url');
+    // What fetch may send as a header value: visible ASCII and spaces.
+    const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 200 });
+    const authorization = fc.oneof(
+      headerText,
+      headerText.map((text) => `Bearer ${text}`),
+      fc.tuple(fc.json(), fc.json(), headerText).map(([header, payload, signature]) => `Bearer ${base64url(header)}.${base64url(payload)}.${base64url(signature)}`),
+      // alice's real token, one character of its signature changed.
+      fc.nat().map((at) => {
+        const position = alice.lastIndexOf('.') + 1 + (at % (alice.length - alice.lastIndexOf('.') - 1));
+        const changed = alice[position] === 'A' ? 'B' : 'A';
+        return `Bearer ${alice.slice(0, position)}${changed}${alice.slice(position + 1)}`;
+      }),
+      // Unsigned: alg none, with any claims.
+      fc.json().map((claims) => `Bearer ${base64url(JSON.stringify({ alg: 'none' }))}.${base64url(claims)}.`),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(authorization, fc.boolean(), async (header, posting) => {
+        const answer = posting
+          ? await call('POST', '/orders', { authorization: header, 'idempotency-key': `e2e-auth-${runId}-fuzz-key` }, SAMPLE)
+          : await call('GET', `/orders/${aliceOrderId}`, { authorization: header });
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+      }),
+      { numRuns: 300 },
+    );
+
+    expect((await scanTable(e2e.client(DynamoDBClient), ordersTable)).length).toBe(ordersBefore);
   });
 });

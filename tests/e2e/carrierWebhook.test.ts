@@ -6,6 +6,7 @@
  * timeout, refunded and released, as if nobody had called.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { signCarrierCallback } from '../../services/shipping/src/domain/carrierSignature';
 import type { Shipment } from '../../services/shipping/src/domain/shipment';
@@ -111,6 +112,39 @@ describe('POST /carrier/callbacks', () => {
     expect(accepted).toEqual({ status: 202, body: { outcome: 'duplicate', status: expect.any(String) as unknown } });
     expect(replay).toEqual({ status: 401, body: { message: 'Unauthorized' } });
     await expect(observable()).resolves.toEqual(before);
+  });
+
+  it('answers only 4xx, and changes nothing, to a few hundred DELIVERED callbacks with malformed signature headers', async () => {
+    const before = await observable();
+    const body = deliveredReport();
+    const secret = e2e.cloud.secrets.valueOf(CARRIER_WEBHOOK_SECRET);
+    // What fetch may send as a header value: visible ASCII and spaces.
+    const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 120 });
+    const real = () => signCarrierCallback({ secret, body, now: new Date() });
+    const headers = fc.oneof(
+      fc.record({ 'x-carrier-timestamp': headerText, 'x-carrier-signature': headerText }),
+      fc.record({ 'x-carrier-signature': headerText }),
+      fc.record({ 'x-carrier-timestamp': headerText }),
+      // The real timestamp with a signature that is almost right, or right for another secret.
+      fc.string({ unit: fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'), minLength: 64, maxLength: 64 }).map((hex) => ({ ...real(), 'x-carrier-signature': `v1=${hex}` })),
+      fc.string({ maxLength: 20 }).map((other) => signCarrierCallback({ secret: `${secret}${other}x`, body, now: new Date() })),
+      // The real signature, re-dated: the timestamp is inside the MAC.
+      fc.integer({ min: -10_000, max: 10_000 }).filter((shift) => shift !== 0).map((shift) => {
+        const signed = real();
+        return { ...signed, 'x-carrier-timestamp': String(Number(signed['x-carrier-timestamp']) + shift) };
+      }),
+    );
+
+    await fc.assert(
+      fc.asyncProperty(headers, async (attempt) => {
+        const answer = await post(body, attempt);
+        expect(answer.status).toBeGreaterThanOrEqual(400);
+        expect(answer.status).toBeLessThan(500);
+      }),
+      { numRuns: 250 },
+    );
+
+    await expect(observable()).resolves.toEqual({ ...before, delivered: false, completed: false });
   });
 });
 
